@@ -1,1 +1,132 @@
-fn main() {}
+//! `fengqiao`: the server and its command line.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+use fengqiao::platform::Config;
+use fengqiao::{bootstrap, demo};
+use figment::providers::Serialized;
+
+#[derive(Parser)]
+#[command(name = "fengqiao", version, about = "枫桥 Fengqiao: social organizations in social governance")]
+struct Cli {
+    /// Data directory (embedded database, keys, indexes). Env: FENGQIAO_DATA_DIR.
+    #[arg(long, global = true)]
+    data_dir: Option<PathBuf>,
+    /// PostgreSQL URL (postgres://…); unset means SQLite in the data directory. Env: DATABASE_URL.
+    #[arg(long, global = true)]
+    database_url: Option<String>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Start the server (the default).
+    Serve {
+        /// Address to listen on. Env: FENGQIAO_ADDR.
+        #[arg(long)]
+        addr: Option<String>,
+        /// Do not load the demo data set into an empty database.
+        #[arg(long)]
+        no_demo: bool,
+    },
+    /// Apply the database migrations and load the reference data, then exit.
+    Migrate,
+    /// Load the deterministic demo data set.
+    Demo {
+        #[arg(long, value_enum, default_value = "small")]
+        scale: demo::Scale,
+        #[arg(long, default_value_t = 2018)]
+        seed: u64,
+    },
+    /// Import data from a file.
+    Import {
+        #[command(subcommand)]
+        what: ImportWhat,
+    },
+}
+
+#[derive(Subcommand)]
+enum ImportWhat {
+    /// The division table (code,name,level,parent_code,kind), e.g. next year's edition.
+    Divisions { file: PathBuf },
+}
+
+#[derive(serde::Serialize, Default)]
+struct Overrides {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    data_dir: Option<PathBuf>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    database_url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    addr: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    demo: Option<bool>,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("FENGQIAO_LOG").unwrap_or_else(|_| "info,sqlx=warn".into()))
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let mut o = Overrides { data_dir: cli.data_dir.clone(), database_url: cli.database_url.clone(), ..Default::default() };
+    if let Some(Command::Serve { addr, no_demo }) = &cli.command {
+        o.addr = addr.clone();
+        if *no_demo {
+            o.demo = Some(false);
+        }
+    }
+    let config = Config::load(figment::Figment::from(Serialized::defaults(o)))?;
+    match cli.command.unwrap_or(Command::Serve { addr: None, no_demo: false }) {
+        Command::Serve { .. } => serve(config).await,
+        Command::Migrate => {
+            let db = bootstrap::open(&config).await?;
+            bootstrap::load_reference_data(&db, false).await?;
+            println!("migrated {} ({})", config.effective_database_url(), db.backend().name());
+            Ok(())
+        }
+        Command::Demo { scale, seed } => {
+            let db = bootstrap::open(&config).await?;
+            bootstrap::load_reference_data(&db, false).await?;
+            demo::load(&db, scale, seed, false).await?;
+            println!("demo data loaded ({scale:?}, seed {seed})");
+            Ok(())
+        }
+        Command::Import { what: ImportWhat::Divisions { file } } => {
+            let text = std::fs::read_to_string(&file).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+            let db = bootstrap::open(&config).await?;
+            let n = bootstrap::import_divisions(&db, &text, false).await?;
+            println!("imported {n} divisions from {}", file.display());
+            Ok(())
+        }
+    }
+}
+
+async fn serve(config: Config) -> anyhow::Result<()> {
+    let metrics = metrics_exporter_prometheus::PrometheusBuilder::new().install_recorder()?;
+    let db = bootstrap::open(&config).await?;
+    bootstrap::load_reference_data(&db, false).await?;
+    let fresh = fengqiao::platform::auth::store::count_users(&db).await? == 0;
+    if fresh && config.demo {
+        demo::load(&db, demo::Scale::Small, 2018, false).await?;
+    }
+    let listener = tokio::net::TcpListener::bind(config.addr).await?;
+    let addr = listener.local_addr()?;
+    println!("Fengqiao (枫桥) is running at http://{addr}/  ({} database: {})", db.backend().name(), config.effective_database_url());
+    if config.demo && fengqiao::platform::auth::store::user_by_username(&db, demo::ACCOUNTS[0].username).await?.is_some() {
+        println!("Demo accounts (password: {}):", demo::DEMO_PASSWORD);
+        for a in demo::ACCOUNTS {
+            println!("  {:<13} {:<18} {} {}", a.username, a.role.key(), a.region, a.region_name);
+        }
+    }
+    let state = bootstrap::state(db, config, bootstrap::system_clock(), Some(metrics));
+    let app = fengqiao::app::router(state);
+    axum::serve(listener, app).with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,23 @@
+//! Accounts (账号): logging in with a password (pages) or a bearer token (API), role switching,
+//! and each role's home page.
+
+pub mod api;
+pub mod model;
+pub mod pages;
+pub mod service;
+
+use axum::routing::{get, post};
+use utoipa_axum::routes;
+
+use crate::platform::auth::Access;
+use crate::platform::routes::Routes;
+
+pub fn routes() -> Routes {
+    Routes::new()
+        .api(Access::PUBLIC, routes!(api::issue_token))
+        .api(Access::LOGGED_IN, routes!(api::me))
+        .page("/", &["GET"], Access::PUBLIC, get(pages::home))
+        .page("/login", &["GET", "POST"], Access::PUBLIC, get(pages::login_form).post(pages::login))
+        .page("/logout", &["POST"], Access::PUBLIC, post(pages::logout))
+        .page("/session/role", &["POST"], Access::LOGGED_IN, post(pages::switch_role))
+}

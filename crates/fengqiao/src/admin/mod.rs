@@ -1,0 +1,32 @@
+//! Administration: the audit log (审计日志) and the event feed other departments subscribe to.
+
+pub mod api;
+pub mod pages;
+pub mod store;
+
+use axum::routing::get;
+use utoipa_axum::routes;
+
+use crate::platform::auth::{Access, Role};
+use crate::platform::routes::Routes;
+
+/// Who reads the audit log: the system administrator (all) and provincial officers (their region).
+pub const AUDIT_READERS: &[Role] = &[Role::SysAdmin, Role::ProvinceOfficer];
+/// Who reads the event feed: administrators, officers of every level (their region) and
+/// department reviewers (the departments that subscribe).
+pub const EVENT_READERS: &[Role] = &[
+    Role::SysAdmin,
+    Role::ProvinceOfficer,
+    Role::CityOfficer,
+    Role::CountyOfficer,
+    Role::StreetOfficer,
+    Role::DeptReviewer,
+];
+
+pub fn routes() -> Routes {
+    Routes::new()
+        .api(Access::roles(AUDIT_READERS), routes!(api::list_audit))
+        .api(Access::roles(EVENT_READERS), routes!(api::list_events))
+        .page("/admin/audit", &["GET"], Access::roles(AUDIT_READERS), get(pages::audit_page))
+        .page("/admin/audit.csv", &["GET"], Access::roles(AUDIT_READERS), get(pages::audit_csv))
+}

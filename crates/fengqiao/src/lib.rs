@@ -1,0 +1,14 @@
+//! Fengqiao (枫桥): the platform through which Zhejiang's civil-affairs departments, social
+//! organizations, volunteers, donors and residents carry out the 2018 policy on social
+//! organizations in social governance. See `CONTRIBUTING.md` for the layout.
+
+pub mod accounts;
+pub mod admin;
+pub mod app;
+pub mod bootstrap;
+pub mod calendar;
+pub mod demo;
+pub mod docs;
+pub mod platform;
+pub mod regions;
+pub mod standard_codes;

@@ -1,0 +1,200 @@
+//! Who is asking, and may they: sessions and tokens in, an [`Actor`] out; every route's
+//! [`Access`] checked by [`guard`] in one place.
+
+pub mod roles;
+pub mod secrets;
+pub mod store;
+
+use axum::RequestExt;
+use axum::extract::{RawPathParams, Request, State};
+use axum::http::{Method, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum_extra::extract::cookie::CookieJar;
+
+pub use roles::{Access, Actor, ObjectKind, Role, Scope, UserActor};
+
+use crate::platform::error::AppError;
+use crate::platform::AppState;
+
+pub const SESSION_COOKIE: &str = "fq_session";
+pub const CSRF_COOKIE: &str = "fq_csrf";
+pub const CSRF_FIELD: &str = "_csrf";
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
+/// How the request authenticated: which token (to log out or switch role), if any.
+#[derive(Debug, Clone, Default)]
+pub struct Credentials {
+    pub session_token: Option<String>,
+}
+
+/// Finds the actor behind the request (session cookie or `Authorization: Bearer`), and
+/// checks the CSRF token of unsafe requests that a browser could forge.
+pub async fn authenticate(State(state): State<AppState>, jar: CookieJar, mut req: Request, next: Next) -> Response {
+    let bearer = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::to_owned);
+    let cookie_token = jar.get(SESSION_COOKIE).map(|c| c.value().to_owned());
+    let now = state.clock.now();
+    let mut actor = Actor::Public;
+    let mut creds = Credentials::default();
+    let token = bearer.clone().or(cookie_token.clone());
+    if let Some(token) = token {
+        match store::session_by_token(&state.db, now, &token).await {
+            Ok(Some(info)) => {
+                // A bearer token must be an API token and a cookie must be a browser session:
+                // a stolen cookie value is no API key and vice versa.
+                let ok = if bearer.is_some() { info.kind == "api" } else { info.kind == "session" };
+                if ok {
+                    actor = Actor::User(info.actor);
+                    creds.session_token = Some(token);
+                }
+            }
+            Ok(None) => {}
+            Err(e) => return e.into_response(),
+        }
+    }
+    let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    if unsafe_method && bearer.is_none() && needs_csrf(&req, cookie_token.is_some()) {
+        match check_csrf(&jar, req).await {
+            Ok(r) => req = r,
+            Err(e) => return e.into_response(),
+        }
+    }
+    req.extensions_mut().insert(actor);
+    req.extensions_mut().insert(creds);
+    next.run(req).await
+}
+
+/// Browser forms, and anything sent with a session cookie, carry a CSRF token.
+fn needs_csrf(req: &Request, has_session_cookie: bool) -> bool {
+    let ct = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    has_session_cookie || ct.starts_with("application/x-www-form-urlencoded") || ct.starts_with("multipart/form-data")
+}
+
+/// Double-submit check: the `_csrf` form field or `X-CSRF-Token` header must equal the
+/// `fq_csrf` cookie. The body is read (bounded) and put back for the handler.
+async fn check_csrf(jar: &CookieJar, req: Request) -> Result<Request, AppError> {
+    let refused = || AppError::invalid(CSRF_FIELD, "csrf", "页面已过期，请刷新后重新提交", "The page has expired; reload it and submit again");
+    let cookie = jar.get(CSRF_COOKIE).map(|c| c.value().to_owned()).ok_or_else(refused)?;
+    if let Some(h) = req.headers().get(CSRF_HEADER).and_then(|v| v.to_str().ok()) {
+        return if secrets::constant_time_eq(h, &cookie) { Ok(req) } else { Err(refused()) };
+    }
+    let (parts, body) = req.into_parts();
+    let bytes = axum::body::to_bytes(body, 2 * 1024 * 1024)
+        .await
+        .map_err(|_| AppError::invalid("body", "body.too_large", "提交内容过大", "The submitted content is too large"))?;
+    let field = url::form_urlencoded::parse(&bytes).find(|(k, _)| k == CSRF_FIELD).map(|(_, v)| v.into_owned());
+    match field {
+        Some(v) if secrets::constant_time_eq(&v, &cookie) => Ok(Request::from_parts(parts, axum::body::Body::from(bytes))),
+        _ => Err(refused()),
+    }
+}
+
+/// The per-route check: the route's [`Access`] against the actor, including the region scope.
+pub async fn guard(State(access): State<Access>, mut req: Request, next: Next) -> Response {
+    let actor = req.extensions().get::<Actor>().cloned().unwrap_or(Actor::Public);
+    let state = req.extensions().get::<AppState>().cloned();
+    let params = req.extract_parts::<RawPathParams>().await.ok();
+    let param = |name: &str| params.as_ref().and_then(|p| p.iter().find(|(k, _)| *k == name).map(|(_, v)| v.to_owned()));
+    let target = match access.scope {
+        Scope::None => Ok(None),
+        Scope::RegionParam(name) => match param(name).map(|c| codes::RegionCode::parse(&c)) {
+            Some(Ok(code)) => Ok(Some(code)),
+            Some(Err(e)) => Err(AppError::from_code(name, &e)),
+            None => Ok(None),
+        },
+        Scope::Object(kind, name) => match (param(name), state) {
+            (Some(id), Some(state)) => object_region(&state, kind, &id).await.map(Some),
+            _ => Ok(None),
+        },
+    };
+    let decision = target.and_then(|t| authorize(&actor, &access, t.as_ref()));
+    match decision {
+        Ok(()) => next.run(req).await,
+        Err(e) => e.into_response(),
+    }
+}
+
+/// The one authorization rule: the role must be one the route allows, and the region the
+/// request touches must lie inside the region the role is held for.
+pub fn authorize(actor: &Actor, access: &Access, target: Option<&codes::RegionCode>) -> Result<(), AppError> {
+    if !access.allows_role(actor.role()) {
+        return Err(if actor.user().is_none() { AppError::Unauthenticated } else { AppError::Forbidden });
+    }
+    if access.roles.is_some() {
+        if let Some(t) = target {
+            if !actor.covers(t) {
+                return Err(AppError::Forbidden);
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn object_region(state: &AppState, kind: ObjectKind, id: &str) -> Result<codes::RegionCode, AppError> {
+    let region = match kind {
+        ObjectKind::Grid => {
+            let id = uuid::Uuid::parse_str(id).map_err(|_| AppError::invalid("id", "id.malformed", "编号格式不正确", "The id is malformed"))?;
+            crate::regions::store::grid_region(&state.db, id).await?
+        }
+    };
+    let region = region.ok_or(AppError::NotFound)?;
+    codes::RegionCode::parse(&region).map_err(|e| AppError::Internal(anyhow::anyhow!("stored region {region}: {e:?}")))
+}
+
+/// The actor of a request, for handlers.
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Actor {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(parts.extensions.get::<Actor>().cloned().unwrap_or(Actor::Public))
+    }
+}
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Credentials {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(parts.extensions.get::<Credentials>().cloned().unwrap_or_default())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn officer(region: &str) -> Actor {
+        Actor::User(UserActor {
+            user_id: uuid::Uuid::nil(),
+            username: "o".into(),
+            display_name: "o".into(),
+            role: Role::CountyOfficer,
+            region: codes::RegionCode::parse(region).unwrap(),
+            grant_id: uuid::Uuid::nil(),
+        })
+    }
+
+    #[test]
+    fn officer_is_refused_outside_his_region() {
+        let access = Access::scoped(Role::OFFICERS, Scope::RegionParam("code"));
+        let xihu = officer("330106");
+        let inside = codes::RegionCode::parse("330106001001").unwrap();
+        let binjiang = codes::RegionCode::parse("330108").unwrap();
+        assert!(authorize(&xihu, &access, Some(&inside)).is_ok());
+        assert!(matches!(authorize(&xihu, &access, Some(&binjiang)), Err(AppError::Forbidden)));
+        // The city above is outside the county too.
+        let hangzhou = codes::RegionCode::parse("330100").unwrap();
+        assert!(matches!(authorize(&xihu, &access, Some(&hangzhou)), Err(AppError::Forbidden)));
+    }
+
+    #[test]
+    fn anonymous_gets_401_and_wrong_role_403() {
+        let access = Access::roles(&[Role::SysAdmin]);
+        assert!(matches!(authorize(&Actor::Public, &access, None), Err(AppError::Unauthenticated)));
+        assert!(matches!(authorize(&officer("330106"), &access, None), Err(AppError::Forbidden)));
+    }
+}

@@ -1,0 +1,165 @@
+//! One database handle over SQLite (embedded, a county's laptop) and PostgreSQL (the province).
+//!
+//! Queries are written once, with `$1` placeholders that both drivers accept, and run through
+//! [`with_db!`] / [`with_tx!`], which expand the same body for each backend. That keeps one code
+//! path without sqlx's `Any` driver, which cannot read PostgreSQL's uuid and timestamptz.
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{PgPool, SqlitePool};
+
+/// Which database engine a [`Db`] talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+}
+
+/// The database handle every store function takes.
+///
+/// SQLite has one writer at a time: writes go through a one-connection pool (`write`) so that
+/// transactions queue in the process instead of failing with `SQLITE_BUSY`; reads use a wider
+/// pool in WAL mode. PostgreSQL uses one pool for both.
+#[derive(Clone, Debug)]
+pub enum Db {
+    Sqlite { read: SqlitePool, write: SqlitePool },
+    Postgres(PgPool),
+}
+
+static SQLITE_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+impl Db {
+    /// Opens the database named by `url`: `postgres://…` or `sqlite://path` / a plain file path.
+    pub async fn connect(url: &str) -> anyhow::Result<Db> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let opts = PgConnectOptions::from_str(url)?;
+            Self::connect_postgres(opts).await
+        } else {
+            let path = url.strip_prefix("sqlite://").unwrap_or(url);
+            Self::connect_sqlite(Path::new(path)).await
+        }
+    }
+
+    pub async fn connect_postgres(opts: PgConnectOptions) -> anyhow::Result<Db> {
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(opts)
+            .await?;
+        Ok(Db::Postgres(pool))
+    }
+
+    pub async fn connect_sqlite(path: &Path) -> anyhow::Result<Db> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)?;
+        }
+        let opts = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        let write = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(opts.clone())
+            .await?;
+        let read = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(opts.read_only(true))
+            .await?;
+        Ok(Db::Sqlite { read, write })
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self {
+            Db::Sqlite { .. } => Backend::Sqlite,
+            Db::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// Applies the migrations of this backend (`migrations/sqlite` or `migrations/postgres`).
+    pub async fn migrate(&self) -> anyhow::Result<()> {
+        match self {
+            Db::Sqlite { write, .. } => SQLITE_MIGRATOR.run(write).await?,
+            Db::Postgres(pool) => POSTGRES_MIGRATOR.run(pool).await?,
+        }
+        Ok(())
+    }
+
+    /// Versions of the migrations compiled in for `backend` (a test checks both lists agree).
+    pub fn migration_versions(backend: Backend) -> Vec<i64> {
+        let m = match backend {
+            Backend::Sqlite => &SQLITE_MIGRATOR,
+            Backend::Postgres => &POSTGRES_MIGRATOR,
+        };
+        m.iter().map(|m| m.version).collect()
+    }
+
+    /// True when the database answers a trivial query (for `/readyz`).
+    pub async fn ping(&self) -> bool {
+        crate::with_db!(self, pool => sqlx::query("SELECT 1").execute(pool).await.is_ok())
+    }
+
+    pub async fn close(&self) {
+        match self {
+            Db::Sqlite { read, write } => {
+                read.close().await;
+                write.close().await;
+            }
+            Db::Postgres(pool) => pool.close().await,
+        }
+    }
+}
+
+/// Runs `$body` with `$pool` bound to the backend's read pool (a `&SqlitePool` or `&PgPool`).
+/// The body is compiled once per backend from the same source.
+#[macro_export]
+macro_rules! with_db {
+    ($db:expr, $pool:ident => $body:expr) => {
+        match $db {
+            $crate::platform::db::Db::Sqlite { read: $pool, .. } => $body,
+            $crate::platform::db::Db::Postgres($pool) => $body,
+        }
+    };
+}
+
+/// Runs `$body` inside one transaction bound to `$tx` and commits it when the body finishes.
+/// An early return through `?` drops the transaction, which rolls it back: a failed write
+/// changes nothing. SQLite transactions start `IMMEDIATE` so that a read-then-write cannot
+/// deadlock; PostgreSQL transactions are `READ COMMITTED` and rely on constraints and row locks.
+#[macro_export]
+macro_rules! with_tx {
+    ($db:expr, $tx:ident => $body:expr) => {
+        match $db {
+            $crate::platform::db::Db::Sqlite { write, .. } => {
+                #[allow(unused_mut)]
+                let mut $tx = write.begin_with("BEGIN IMMEDIATE").await?;
+                let out = $body;
+                $tx.commit().await?;
+                out
+            }
+            $crate::platform::db::Db::Postgres(pool) => {
+                #[allow(unused_mut)]
+                let mut $tx = pool.begin().await?;
+                let out = $body;
+                $tx.commit().await?;
+                out
+            }
+        }
+    };
+}

@@ -1,0 +1,250 @@
+//! The web shell: per-request page context (language, elder-friendly mode, actor, CSRF token,
+//! navigation), embedded assets, the language and elder-mode switches, and HTML error pages.
+
+use axum::extract::{Query, Request};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+use rust_embed::RustEmbed;
+use serde::Deserialize;
+
+use super::auth::{self, Actor, Role};
+use super::error::Problem;
+use super::i18n::{self, Lang};
+
+pub const LANG_COOKIE: &str = "fq_lang";
+pub const ELDER_COOKIE: &str = "fq_elder";
+
+#[derive(RustEmbed)]
+#[folder = "assets/"]
+struct Assets;
+
+/// The CSRF token of this browser (from its cookie, or freshly made for this response).
+#[derive(Debug, Clone)]
+pub struct CsrfToken(pub String);
+
+/// Everything the layout needs; every page template has one as `ctx`.
+#[derive(Debug, Clone)]
+pub struct PageCtx {
+    pub lang: Lang,
+    pub elder: bool,
+    pub csrf: String,
+    pub actor: Actor,
+    pub path: String,
+}
+
+/// One entry of the navigation.
+pub struct NavItem {
+    pub href: &'static str,
+    pub key: &'static str,
+}
+
+impl PageCtx {
+    /// A message in the page's language.
+    pub fn t(&self, key: &str) -> String {
+        i18n::t(self.lang, key)
+    }
+
+    pub fn other_lang(&self) -> &'static str {
+        self.lang.other().tag()
+    }
+
+    pub fn user_name(&self) -> String {
+        self.actor.user().map(|u| u.display_name.clone()).unwrap_or_default()
+    }
+
+    pub fn role_name(&self) -> String {
+        self.actor.role().map(|r| self.t(&r.message_key())).unwrap_or_default()
+    }
+
+    pub fn region_code(&self) -> String {
+        self.actor.user().map(|u| u.region.to_string()).unwrap_or_default()
+    }
+
+    pub fn logged_in(&self) -> bool {
+        self.actor.user().is_some()
+    }
+
+    pub fn is_current(&self, href: &str) -> bool {
+        if href == "/" { self.path == "/" } else { self.path.starts_with(href) }
+    }
+
+    /// Navigation for the actor's role.
+    pub fn nav(&self) -> Vec<NavItem> {
+        let mut items = vec![NavItem { href: "/", key: "nav.home" }, NavItem { href: "/regions", key: "nav.regions" }];
+        match self.actor.role() {
+            Some(Role::SysAdmin) | Some(Role::ProvinceOfficer) => {
+                items.push(NavItem { href: "/admin/audit", key: "nav.audit" });
+            }
+            _ => {}
+        }
+        items.push(NavItem { href: "/api/docs", key: "nav.api" });
+        items
+    }
+}
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for PageCtx {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let jar = CookieJar::from_headers(&parts.headers);
+        Ok(page_ctx(&jar, parts))
+    }
+}
+
+fn page_ctx(jar: &CookieJar, parts: &axum::http::request::Parts) -> PageCtx {
+    let lang = jar
+        .get(LANG_COOKIE)
+        .and_then(|c| Lang::from_tag(c.value()))
+        .or_else(|| accept_language(parts.headers.get(header::ACCEPT_LANGUAGE)))
+        .unwrap_or_default();
+    PageCtx {
+        lang,
+        elder: jar.get(ELDER_COOKIE).is_some_and(|c| c.value() == "1"),
+        csrf: parts.extensions.get::<CsrfToken>().map(|c| c.0.clone()).unwrap_or_default(),
+        actor: parts.extensions.get::<Actor>().cloned().unwrap_or(Actor::Public),
+        path: parts.uri.path().to_string(),
+    }
+}
+
+/// Chinese unless the browser asks for English first.
+fn accept_language(h: Option<&HeaderValue>) -> Option<Lang> {
+    let first = h?.to_str().ok()?.split(',').next()?.split(';').next()?.trim();
+    let primary = first.split('-').next()?;
+    Lang::from_tag(primary)
+}
+
+/// Gives every browser a CSRF cookie (double-submit token) and makes it known to the page.
+pub async fn csrf_cookie(jar: CookieJar, mut req: Request, next: Next) -> Response {
+    let existing = jar.get(auth::CSRF_COOKIE).map(|c| c.value().to_owned()).filter(|v| v.len() == 64);
+    let fresh = existing.is_none();
+    let token = existing.unwrap_or_else(|| auth::secrets::new_token().0);
+    req.extensions_mut().insert(CsrfToken(token.clone()));
+    let mut resp = next.run(req).await;
+    if fresh {
+        let cookie = Cookie::build((auth::CSRF_COOKIE, token)).path("/").http_only(true).same_site(SameSite::Lax).build();
+        if let Ok(v) = HeaderValue::from_str(&cookie.to_string()) {
+            resp.headers_mut().append(header::SET_COOKIE, v);
+        }
+    }
+    resp
+}
+
+/// Pages show errors as pages: a problem+json answer to a browser request outside `/api`
+/// becomes an HTML page with the message in the reader's language.
+pub async fn html_errors(req: Request, next: Next) -> Response {
+    let is_api = req.uri().path().starts_with("/api") || req.uri().path().starts_with("/open311");
+    let wants_html = req
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|a| a.contains("text/html"));
+    let (parts, body) = req.into_parts();
+    let ctx_parts = parts.clone();
+    let resp = next.run(Request::from_parts(parts, body)).await;
+    if is_api || !wants_html {
+        return resp;
+    }
+    let Some(problem) = resp.extensions().get::<std::sync::Arc<Problem>>().cloned() else { return resp };
+    let status = resp.status();
+    if status == StatusCode::UNAUTHORIZED {
+        let next = ctx_parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
+        return Redirect::to(&format!("/login?next={}", url::form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>())).into_response();
+    }
+    let jar = CookieJar::from_headers(&ctx_parts.headers);
+    let ctx = page_ctx(&jar, &ctx_parts);
+    let message = match ctx.lang {
+        Lang::Zh => problem.message.zh.clone(),
+        Lang::En => problem.message.en.clone(),
+    };
+    let page = crate::platform::web::ErrorPage { ctx, status: status.as_u16(), message, code: problem.code.clone() };
+    (status, render(&page)).into_response()
+}
+
+/// Renders a template to an HTML response (a rendering failure is an internal error).
+pub fn render<T: askama::Template>(t: &T) -> Response {
+    match t.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => super::AppError::Internal(anyhow::anyhow!("template: {e}")).into_response(),
+    }
+}
+
+#[derive(askama::Template)]
+#[template(path = "error.html")]
+pub struct ErrorPage {
+    pub ctx: PageCtx,
+    pub status: u16,
+    pub message: String,
+    pub code: String,
+}
+
+#[derive(Deserialize)]
+pub struct NextParam {
+    next: Option<String>,
+}
+
+/// Only same-site paths may be returned to (no open redirect).
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        _ => "/".to_string(),
+    }
+}
+
+/// `GET /prefs/lang/{tag}`: switches the language and goes back.
+pub async fn switch_lang(axum::extract::Path(tag): axum::extract::Path<String>, Query(q): Query<NextParam>, jar: CookieJar) -> Response {
+    let lang = Lang::from_tag(&tag).unwrap_or_default();
+    let jar = jar.add(Cookie::build((LANG_COOKIE, lang.tag())).path("/").same_site(SameSite::Lax).max_age(time_year()).build());
+    (jar, Redirect::to(&safe_next(q.next.as_deref()))).into_response()
+}
+
+/// `GET /prefs/elder/{on|off}`: the elder-friendly mode (适老化: larger text, higher contrast).
+pub async fn switch_elder(axum::extract::Path(v): axum::extract::Path<String>, Query(q): Query<NextParam>, jar: CookieJar) -> Response {
+    let on = v == "on";
+    let jar = jar.add(Cookie::build((ELDER_COOKIE, if on { "1" } else { "0" })).path("/").same_site(SameSite::Lax).max_age(time_year()).build());
+    (jar, Redirect::to(&safe_next(q.next.as_deref()))).into_response()
+}
+
+fn time_year() -> cookie::time::Duration {
+    cookie::time::Duration::days(365)
+}
+
+/// `GET /assets/{*path}`: files embedded in the binary (no CDN).
+pub async fn asset(axum::extract::Path(path): axum::extract::Path<String>) -> Response {
+    match Assets::get(&path) {
+        Some(file) => {
+            let mime = mime_guess::from_path(&path).first_or_octet_stream();
+            (
+                [(header::CONTENT_TYPE, mime.as_ref().to_string()), (header::CACHE_CONTROL, "public, max-age=3600".to_string())],
+                file.data.into_owned(),
+            )
+                .into_response()
+        }
+        None => super::AppError::NotFound.into_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_is_limited_to_local_paths() {
+        assert_eq!(safe_next(Some("/regions/330106")), "/regions/330106");
+        assert_eq!(safe_next(Some("https://evil.example")), "/");
+        assert_eq!(safe_next(Some("//evil.example")), "/");
+        assert_eq!(safe_next(Some("/\\evil")), "/");
+        assert_eq!(safe_next(None), "/");
+    }
+
+    #[test]
+    fn accept_language_prefers_the_first_tag() {
+        let h = HeaderValue::from_static("en-US,en;q=0.9,zh;q=0.8");
+        assert_eq!(accept_language(Some(&h)), Some(Lang::En));
+        let h = HeaderValue::from_static("zh-CN,zh;q=0.9");
+        assert_eq!(accept_language(Some(&h)), Some(Lang::Zh));
+        let h = HeaderValue::from_static("fr-FR");
+        assert_eq!(accept_language(Some(&h)), None);
+    }
+}
