@@ -12,3 +12,4 @@ pub mod docs;
 pub mod platform;
 pub mod regions;
 pub mod standard_codes;
+pub mod testkit;

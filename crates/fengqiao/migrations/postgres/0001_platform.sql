@@ -15,7 +15,7 @@ CREATE TABLE grids (
     id            UUID PRIMARY KEY,
     region_code   TEXT NOT NULL REFERENCES regions (code),
     name          TEXT NOT NULL,
-    households    INTEGER NOT NULL DEFAULT 0 CHECK (households >= 0),
+    households    BIGINT NOT NULL DEFAULT 0 CHECK (households >= 0),
     created_at    TIMESTAMPTZ NOT NULL,
     CONSTRAINT grids_region_name_key UNIQUE (region_code, name)
 );

@@ -24,7 +24,7 @@ pub struct TokenResponse {
 
 /// Issues an API bearer token.
 #[utoipa::path(post, path = "/api/v1/auth/token", tag = "accounts", request_body = TokenRequest,
-    responses((status = 200, body = TokenResponse), (status = 409, body = Problem), (status = 422, body = Problem), (status = 429, body = Problem)))]
+    responses((status = 200, body = TokenResponse), (status = 401, body = Problem), (status = 422, body = Problem), (status = 429, body = Problem)))]
 pub async fn issue_token(State(state): State<AppState>, Json(req): Json<TokenRequest>) -> AppResult<Json<TokenResponse>> {
     let grant = super::service::check_login(&state, &req.username, &req.password).await?;
     let hours = state.config.session_hours;

@@ -71,7 +71,7 @@ pub async fn login(State(state): State<AppState>, ctx: PageCtx, jar: CookieJar, 
                 .build();
             Ok((jar.add(cookie), Redirect::to(&next)).into_response())
         }
-        Err(e @ (AppError::Invalid { .. } | AppError::Conflict { .. } | AppError::TooManyAttempts { .. })) => {
+        Err(e @ (AppError::Invalid { .. } | AppError::BadCredentials | AppError::TooManyAttempts { .. })) => {
             let key = match &e {
                 AppError::Invalid { .. } => "login.missing",
                 AppError::TooManyAttempts { .. } => "login.locked",

@@ -30,11 +30,7 @@ pub async fn check_login(state: &AppState, username: &str, password: &str) -> Ap
     };
     let Some(user) = user.filter(|_| ok) else {
         store::record_failure(&state.db, &username, now).await?;
-        return Err(AppError::Conflict {
-            code: "login.failed".into(),
-            field: Some("password".into()),
-            message: crate::platform::error::Bilingual::new("用户名或密码不正确", "The username or password is not correct"),
-        });
+        return Err(AppError::BadCredentials);
     };
     store::clear_failures(&state.db, &username).await?;
     let grants = store::grants_of(&state.db, user.id).await?;

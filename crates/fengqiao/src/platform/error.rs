@@ -29,6 +29,9 @@ pub enum AppError {
     NotFound,
     #[error("authentication required")]
     Unauthenticated,
+    /// 用户名或密码不正确.
+    #[error("bad credentials")]
+    BadCredentials,
     #[error("forbidden")]
     Forbidden,
     /// A rule or a concurrent writer got there first.
@@ -68,7 +71,7 @@ impl AppError {
         match self {
             AppError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::NotFound => StatusCode::NOT_FOUND,
-            AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
+            AppError::Unauthenticated | AppError::BadCredentials => StatusCode::UNAUTHORIZED,
             AppError::Forbidden => StatusCode::FORBIDDEN,
             AppError::Conflict { .. } => StatusCode::CONFLICT,
             AppError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
@@ -82,6 +85,7 @@ impl AppError {
             AppError::Invalid { field, code, message } => (code.clone(), Some(field.clone()), message.clone()),
             AppError::NotFound => ("not_found".into(), None, Bilingual::new("未找到所请求的内容", "The requested resource was not found")),
             AppError::Unauthenticated => ("unauthenticated".into(), None, Bilingual::new("请先登录", "Please log in first")),
+            AppError::BadCredentials => ("login.failed".into(), Some("password".into()), Bilingual::new("用户名或密码不正确", "The username or password is not correct")),
             AppError::Forbidden => ("forbidden".into(), None, Bilingual::new("您的角色或辖区无权进行此操作", "Your role or region does not allow this")),
             AppError::Conflict { code, field, message } => (code.clone(), field.clone(), message.clone()),
             AppError::TooManyAttempts { retry_after_secs } => (

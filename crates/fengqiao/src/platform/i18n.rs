@@ -113,12 +113,12 @@ mod tests {
 
     #[test]
     fn every_template_key_exists() {
-        // Keys used in templates are written as t("…"); all must be in the message files.
+        // Keys used in templates are written as ctx.t("…"); all must be in the message files.
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
         let mut missing = Vec::new();
         for entry in walk(&dir) {
             let text = std::fs::read_to_string(&entry).unwrap();
-            for part in text.split("t(\"").skip(1) {
+            for part in text.split(".t(\"").skip(1) {
                 let key = part.split('"').next().unwrap();
                 if !ZH.contains_key(key) {
                     missing.push(format!("{}: {key}", entry.display()));
