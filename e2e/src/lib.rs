@@ -40,12 +40,17 @@ fn on_ci() -> bool {
 /// Looks for an executable on `PATH`.
 fn which(name: &str) -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path).map(|d| d.join(name)).find(|p| p.is_file())
+    std::env::split_paths(&path)
+        .map(|d| d.join(name))
+        .find(|p| p.is_file())
 }
 
 /// chromedriver: `CHROMEDRIVER`, `/usr/bin/chromedriver`, or on `PATH`.
 pub fn find_chromedriver() -> Option<PathBuf> {
-    if let Some(p) = std::env::var_os("CHROMEDRIVER").map(PathBuf::from).filter(|p| p.is_file()) {
+    if let Some(p) = std::env::var_os("CHROMEDRIVER")
+        .map(PathBuf::from)
+        .filter(|p| p.is_file())
+    {
         return Some(p);
     }
     let fixed = PathBuf::from("/usr/bin/chromedriver");
@@ -57,14 +62,19 @@ pub fn find_chromedriver() -> Option<PathBuf> {
 
 /// Chromium: `CHROMIUM`, `/usr/bin/chromium`, or `chromium`/`chromium-browser`/`google-chrome` on `PATH`.
 pub fn find_chromium() -> Option<PathBuf> {
-    if let Some(p) = std::env::var_os("CHROMIUM").map(PathBuf::from).filter(|p| p.is_file()) {
+    if let Some(p) = std::env::var_os("CHROMIUM")
+        .map(PathBuf::from)
+        .filter(|p| p.is_file())
+    {
         return Some(p);
     }
     let fixed = PathBuf::from("/usr/bin/chromium");
     if fixed.is_file() {
         return Some(fixed);
     }
-    ["chromium", "chromium-browser", "google-chrome"].into_iter().find_map(which)
+    ["chromium", "chromium-browser", "google-chrome"]
+        .into_iter()
+        .find_map(which)
 }
 
 /// A free loopback port (bound, then released for chromedriver to take).
@@ -80,7 +90,10 @@ fn http(port: u16, method: &str, path: &str, timeout: Duration) -> std::io::Resu
     let mut s = TcpStream::connect_timeout(&addr, timeout)?;
     s.set_read_timeout(Some(timeout))?;
     s.set_write_timeout(Some(timeout))?;
-    write!(s, "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")?;
+    write!(
+        s,
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+    )?;
     // chromedriver keeps the connection open despite `Connection: close`: read up to the end
     // of the body its Content-Length announces.
     let mut buf = Vec::new();
@@ -95,7 +108,10 @@ fn http(port: u16, method: &str, path: &str, timeout: Duration) -> std::io::Resu
         if let Some((head, body)) = text.split_once("\r\n\r\n") {
             let length = head.lines().find_map(|l| {
                 let (k, v) = l.split_once(':')?;
-                k.trim().eq_ignore_ascii_case("content-length").then(|| v.trim().parse::<usize>().ok()).flatten()
+                k.trim()
+                    .eq_ignore_ascii_case("content-length")
+                    .then(|| v.trim().parse::<usize>().ok())
+                    .flatten()
             });
             if length.is_some_and(|len| body.len() >= len) {
                 break;
@@ -103,8 +119,15 @@ fn http(port: u16, method: &str, path: &str, timeout: Duration) -> std::io::Resu
         }
     }
     let text = String::from_utf8_lossy(&buf);
-    let status = text.split_whitespace().nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
-    let body = text.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default();
+    let status = text
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    let body = text
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default();
     Ok((status, body))
 }
 
@@ -124,12 +147,19 @@ impl Browser {
     pub async fn start() -> anyhow::Result<Option<Browser>> {
         let Some(driver_bin) = find_chromedriver() else {
             if on_ci() {
-                panic!("CI=true but chromedriver was not found (looked at $CHROMEDRIVER, /usr/bin/chromedriver and PATH): install chromium and chromium-driver");
+                panic!(
+                    "CI=true but chromedriver was not found (looked at $CHROMEDRIVER, /usr/bin/chromedriver and PATH): install chromium and chromium-driver"
+                );
             }
             say("chromedriver not found: browser journeys skipped");
             return Ok(None);
         };
-        let chromium = find_chromium().ok_or_else(|| anyhow!("chromedriver is at {} but no chromium binary was found", driver_bin.display()))?;
+        let chromium = find_chromium().ok_or_else(|| {
+            anyhow!(
+                "chromedriver is at {} but no chromium binary was found",
+                driver_bin.display()
+            )
+        })?;
 
         let port = free_port()?;
         let driver = Command::new(&driver_bin)
@@ -142,20 +172,37 @@ impl Browser {
             .with_context(|| format!("starting {}", driver_bin.display()))?;
 
         static N: AtomicU32 = AtomicU32::new(0);
-        let profile = std::env::temp_dir().join(format!("fengqiao-e2e-{}-{}", std::process::id(), N.fetch_add(1, Ordering::Relaxed)));
+        let profile = std::env::temp_dir().join(format!(
+            "fengqiao-e2e-{}-{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::Relaxed)
+        ));
         let _ = std::fs::remove_dir_all(&profile);
         std::fs::create_dir_all(&profile)?;
 
         // From here on, a failure drops `partial`, which kills chromedriver and removes the profile.
-        let mut partial = Partial { driver: Some(driver), profile: profile.clone() };
+        let mut partial = Partial {
+            driver: Some(driver),
+            profile: profile.clone(),
+        };
 
         let deadline = Instant::now() + Duration::from_secs(15);
         loop {
             match http(port, "GET", "/status", Duration::from_secs(2)) {
-                Ok((200, body)) if body.contains("\"ready\":true") || body.contains("\"ready\": true") => break,
-                _ if Instant::now() > deadline => bail!("chromedriver on port {port} did not become ready within 15 s"),
+                Ok((200, body))
+                    if body.contains("\"ready\":true") || body.contains("\"ready\": true") =>
+                {
+                    break;
+                }
+                _ if Instant::now() > deadline => {
+                    bail!("chromedriver on port {port} did not become ready within 15 s")
+                }
                 _ => {
-                    if let Some(status) = partial.driver.as_mut().and_then(|d| d.try_wait().ok().flatten()) {
+                    if let Some(status) = partial
+                        .driver
+                        .as_mut()
+                        .and_then(|d| d.try_wait().ok().flatten())
+                    {
                         bail!("chromedriver exited before becoming ready: {status}");
                     }
                     tokio::time::sleep(Duration::from_millis(50)).await;
@@ -191,10 +238,21 @@ impl Browser {
             .capabilities(caps)
             .connect(&format!("http://127.0.0.1:{port}"))
             .await
-            .with_context(|| format!("opening a Chromium session ({}) through chromedriver", chromium.display()))?;
+            .with_context(|| {
+                format!(
+                    "opening a Chromium session ({}) through chromedriver",
+                    chromium.display()
+                )
+            })?;
         let session = client.session_id().await.ok().flatten();
         let driver = partial.driver.take().expect("driver is set");
-        Ok(Some(Browser { client, driver, port, session, profile }))
+        Ok(Some(Browser {
+            client,
+            driver,
+            port,
+            session,
+            profile,
+        }))
     }
 
     /// Ends the session (closing Chromium), then chromedriver.
@@ -206,7 +264,10 @@ impl Browser {
 
     /// Goes to `path` on `base` (e.g. `http://127.0.0.1:1234` and `/login`).
     pub async fn open(&self, base: &str, path: &str) -> anyhow::Result<()> {
-        self.client.goto(&format!("{base}{path}")).await.with_context(|| format!("opening {path}"))
+        self.client
+            .goto(&format!("{base}{path}"))
+            .await
+            .with_context(|| format!("opening {path}"))
     }
 
     /// Forgets every cookie of the current site (a fresh visitor for the next journey).
@@ -219,7 +280,12 @@ impl Browser {
 impl Drop for Browser {
     fn drop(&mut self) {
         if let Some(id) = self.session.take() {
-            let _ = http(self.port, "DELETE", &format!("/session/{id}"), Duration::from_secs(5));
+            let _ = http(
+                self.port,
+                "DELETE",
+                &format!("/session/{id}"),
+                Duration::from_secs(5),
+            );
         }
         let _ = self.driver.kill();
         let _ = self.driver.wait();
@@ -244,9 +310,17 @@ impl Drop for Partial {
 }
 
 /// Waits for an element (explicit wait, at most [`WAIT`]).
-pub async fn wait_for(client: &Client, locator: Locator<'_>) -> anyhow::Result<fantoccini::elements::Element> {
+pub async fn wait_for(
+    client: &Client,
+    locator: Locator<'_>,
+) -> anyhow::Result<fantoccini::elements::Element> {
     let what = format!("{locator:?}");
-    client.wait().at_most(WAIT).for_element(locator).await.with_context(|| format!("waiting for {what}"))
+    client
+        .wait()
+        .at_most(WAIT)
+        .for_element(locator)
+        .await
+        .with_context(|| format!("waiting for {what}"))
 }
 
 /// Saves a PNG of the viewport to `e2e/screenshots/{name}.png`; returns its path.
@@ -254,7 +328,16 @@ pub async fn screenshot(client: &Client, name: &str) -> anyhow::Result<PathBuf> 
     let png = client.screenshot().await?;
     let dir = screenshot_dir();
     std::fs::create_dir_all(&dir)?;
-    let safe: String = name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' }).collect();
+    let safe: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
     let path = dir.join(format!("{safe}.png"));
     std::fs::write(&path, png)?;
     Ok(path)
@@ -263,9 +346,14 @@ pub async fn screenshot(client: &Client, name: &str) -> anyhow::Result<PathBuf> 
 /// Runs axe-core on the current page. Fails, listing them, when any violation is serious or
 /// critical; lesser ones are printed (visible with `--nocapture`).
 pub async fn check_a11y(client: &Client, page_name: &str) -> anyhow::Result<()> {
-    let present = client.execute("return typeof window.axe !== 'undefined';", vec![]).await?;
+    let present = client
+        .execute("return typeof window.axe !== 'undefined';", vec![])
+        .await?;
     if present != Value::Bool(true) {
-        client.execute(AXE_JS, vec![]).await.context("injecting axe-core")?;
+        client
+            .execute(AXE_JS, vec![])
+            .await
+            .context("injecting axe-core")?;
     }
     let result = client
         .execute_async(
@@ -287,7 +375,10 @@ pub async fn check_a11y(client: &Client, page_name: &str) -> anyhow::Result<()> 
     }
     let violations = result["violations"].as_array().cloned().unwrap_or_default();
     let describe = |v: &Value| {
-        let targets: Vec<&str> = v["targets"].as_array().map(|t| t.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
+        let targets: Vec<&str> = v["targets"]
+            .as_array()
+            .map(|t| t.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
         format!(
             "  [{}] {} — {} ({} node(s), e.g. {})",
             v["impact"].as_str().unwrap_or("?"),
@@ -297,16 +388,25 @@ pub async fn check_a11y(client: &Client, page_name: &str) -> anyhow::Result<()> 
             targets.join(" | ")
         )
     };
-    let (blocking, minor): (Vec<&Value>, Vec<&Value>) =
-        violations.iter().partition(|v| matches!(v["impact"].as_str(), Some("serious") | Some("critical")));
+    let (blocking, minor): (Vec<&Value>, Vec<&Value>) = violations
+        .iter()
+        .partition(|v| matches!(v["impact"].as_str(), Some("serious") | Some("critical")));
     for v in &minor {
         eprintln!("a11y note on {page_name}:{}", describe(v));
     }
     if !blocking.is_empty() {
-        let url = client.current_url().await.map(|u| u.to_string()).unwrap_or_default();
+        let url = client
+            .current_url()
+            .await
+            .map(|u| u.to_string())
+            .unwrap_or_default();
         let _ = screenshot(client, &format!("a11y-{page_name}")).await;
         let list: Vec<String> = blocking.iter().map(|v| describe(v)).collect();
-        bail!("axe-core: {} serious/critical violation(s) on {page_name} ({url}):\n{}", blocking.len(), list.join("\n"));
+        bail!(
+            "axe-core: {} serious/critical violation(s) on {page_name} ({url}):\n{}",
+            blocking.len(),
+            list.join("\n")
+        );
     }
     Ok(())
 }

@@ -75,7 +75,7 @@ pub fn uscc_check_char(first17: &[char]) -> Option<char> {
     for (c, w) in first17.iter().zip(USCC_WEIGHTS) {
         sum += uscc_value(*c)? * w;
     }
-    let v = (31 - sum % 31) % 32;
+    let v = (31 - sum % 31) % 31;
     USCC_ALPHABET.chars().nth(v as usize)
 }
 

@@ -46,11 +46,31 @@ fn system_routes() -> Routes {
         .page("/healthz", &["GET"], Access::PUBLIC, get(|| async { "ok" }))
         .page("/readyz", &["GET"], Access::PUBLIC, get(readyz))
         .page("/metrics", &["GET"], Access::PUBLIC, get(metrics))
-        .page("/api/openapi.json", &["GET"], Access::PUBLIC, get(openapi_json))
-        .page("/api/docs", &["GET"], Access::PUBLIC, get(crate::docs::page))
+        .page(
+            "/api/openapi.json",
+            &["GET"],
+            Access::PUBLIC,
+            get(openapi_json),
+        )
+        .page(
+            "/api/docs",
+            &["GET"],
+            Access::PUBLIC,
+            get(crate::docs::page),
+        )
         .page("/assets/{*path}", &["GET"], Access::PUBLIC, get(web::asset))
-        .page("/prefs/lang/{tag}", &["GET"], Access::PUBLIC, get(web::switch_lang))
-        .page("/prefs/elder/{mode}", &["GET"], Access::PUBLIC, get(web::switch_elder))
+        .page(
+            "/prefs/lang/{tag}",
+            &["GET"],
+            Access::PUBLIC,
+            get(web::switch_lang),
+        )
+        .page(
+            "/prefs/elder/{mode}",
+            &["GET"],
+            Access::PUBLIC,
+            get(web::switch_elder),
+        )
 }
 
 /// The OpenAPI document generated from the code.
@@ -101,22 +121,37 @@ async fn readyz(State(state): State<AppState>) -> Response {
 }
 
 async fn metrics(State(state): State<AppState>) -> Response {
-    let body = state.metrics.as_ref().map(|h| h.render()).unwrap_or_default();
+    let body = state
+        .metrics
+        .as_ref()
+        .map(|h| h.render())
+        .unwrap_or_default();
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], body).into_response()
 }
 
-async fn openapi_json(Extension(doc): Extension<Arc<utoipa::openapi::OpenApi>>) -> Json<utoipa::openapi::OpenApi> {
+async fn openapi_json(
+    Extension(doc): Extension<Arc<utoipa::openapi::OpenApi>>,
+) -> Json<utoipa::openapi::OpenApi> {
     Json((*doc).clone())
 }
 
 /// Counts requests and their latency per matched route (not per raw path, to bound the series).
 async fn record_metrics(req: Request, next: Next) -> Response {
-    let path = req.extensions().get::<MatchedPath>().map(|p| p.as_str().to_owned()).unwrap_or_else(|| "unmatched".into());
+    let path = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|p| p.as_str().to_owned())
+        .unwrap_or_else(|| "unmatched".into());
     let method = req.method().to_string();
     let start = Instant::now();
     let resp = next.run(req).await;
-    let labels = [("method", method), ("path", path), ("status", resp.status().as_u16().to_string())];
+    let labels = [
+        ("method", method),
+        ("path", path),
+        ("status", resp.status().as_u16().to_string()),
+    ];
     metrics::counter!("http_requests_total", &labels).increment(1);
-    metrics::histogram!("http_request_duration_seconds", &labels).record(start.elapsed().as_secs_f64());
+    metrics::histogram!("http_request_duration_seconds", &labels)
+        .record(start.elapsed().as_secs_f64());
     resp
 }

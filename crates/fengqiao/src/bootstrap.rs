@@ -28,7 +28,13 @@ impl Progress {
             b.set_message(label.to_string());
             b
         });
-        Progress { bar, label: label.to_string(), total, done: 0, last_line: 0 }
+        Progress {
+            bar,
+            label: label.to_string(),
+            total,
+            done: 0,
+            last_line: 0,
+        }
     }
 
     pub fn inc(&mut self, n: u64) {
@@ -73,7 +79,11 @@ pub async fn load_reference_data(db: &Db, quiet: bool) -> anyhow::Result<()> {
 pub async fn import_divisions(db: &Db, text: &str, quiet: bool) -> anyhow::Result<usize> {
     let rows = regions::model::parse_divisions(text).map_err(|bad| {
         let lines: Vec<String> = bad.iter().take(50).map(|b| b.to_string()).collect();
-        anyhow::anyhow!("the division table has {} bad line(s):\n{}", bad.len(), lines.join("\n"))
+        anyhow::anyhow!(
+            "the division table has {} bad line(s):\n{}",
+            bad.len(),
+            lines.join("\n")
+        )
     })?;
     let mut progress = (!quiet).then(|| Progress::new("divisions", rows.len() as u64));
     regions::store::upsert_regions(db, &rows, |n| {
@@ -89,8 +99,18 @@ pub async fn import_divisions(db: &Db, text: &str, quiet: bool) -> anyhow::Resul
 }
 
 /// The state a server runs with.
-pub fn state(db: Db, config: Config, clock: Arc<dyn Clock>, metrics: Option<metrics_exporter_prometheus::PrometheusHandle>) -> AppState {
-    AppState { db, config: Arc::new(config), clock, metrics }
+pub fn state(
+    db: Db,
+    config: Config,
+    clock: Arc<dyn Clock>,
+    metrics: Option<metrics_exporter_prometheus::PrometheusHandle>,
+) -> AppState {
+    AppState {
+        db,
+        config: Arc::new(config),
+        clock,
+        metrics,
+    }
 }
 
 pub fn system_clock() -> Arc<dyn Clock> {

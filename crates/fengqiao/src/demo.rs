@@ -24,19 +24,97 @@ pub struct DemoAccount {
 /// One account per role. 西湖区 (330106) and 滨江区 (330108) are neighbours in 杭州, so the
 /// two county officers show region scoping.
 pub const ACCOUNTS: &[DemoAccount] = &[
-    DemoAccount { username: "admin", display_name: "系统管理员", role: Role::SysAdmin, region: "330000", region_name: "浙江省" },
-    DemoAccount { username: "province", display_name: "省厅 王处长", role: Role::ProvinceOfficer, region: "330000", region_name: "浙江省" },
-    DemoAccount { username: "hangzhou", display_name: "杭州市局 李科长", role: Role::CityOfficer, region: "330100", region_name: "杭州市" },
-    DemoAccount { username: "xihu", display_name: "西湖区局 陈科员", role: Role::CountyOfficer, region: "330106", region_name: "西湖区" },
-    DemoAccount { username: "binjiang", display_name: "滨江区局 周科员", role: Role::CountyOfficer, region: "330108", region_name: "滨江区" },
-    DemoAccount { username: "xixi", display_name: "西溪街道 吴干事", role: Role::StreetOfficer, region: "330106004", region_name: "西湖区西溪街道" },
-    DemoAccount { username: "reviewer", display_name: "区科技局 郑审查员", role: Role::DeptReviewer, region: "330106", region_name: "西湖区" },
-    DemoAccount { username: "inspector", display_name: "区执法队 孙检查员", role: Role::Inspector, region: "330106", region_name: "西湖区" },
-    DemoAccount { username: "expert", display_name: "评估专家 钱教授", role: Role::Expert, region: "330000", region_name: "浙江省" },
-    DemoAccount { username: "socialworker", display_name: "社工 冯老师", role: Role::SocialWorker, region: "330106004", region_name: "西湖区西溪街道" },
-    DemoAccount { username: "orgadmin", display_name: "社会组织管理员 何女士", role: Role::OrgAdmin, region: "330106", region_name: "西湖区" },
-    DemoAccount { username: "volunteer", display_name: "志愿者 小林", role: Role::Volunteer, region: "330106004053", region_name: "石灰桥社区" },
-    DemoAccount { username: "resident", display_name: "居民 张大爷", role: Role::Resident, region: "330106004053", region_name: "石灰桥社区" },
+    DemoAccount {
+        username: "admin",
+        display_name: "系统管理员",
+        role: Role::SysAdmin,
+        region: "330000",
+        region_name: "浙江省",
+    },
+    DemoAccount {
+        username: "province",
+        display_name: "省厅 王处长",
+        role: Role::ProvinceOfficer,
+        region: "330000",
+        region_name: "浙江省",
+    },
+    DemoAccount {
+        username: "hangzhou",
+        display_name: "杭州市局 李科长",
+        role: Role::CityOfficer,
+        region: "330100",
+        region_name: "杭州市",
+    },
+    DemoAccount {
+        username: "xihu",
+        display_name: "西湖区局 陈科员",
+        role: Role::CountyOfficer,
+        region: "330106",
+        region_name: "西湖区",
+    },
+    DemoAccount {
+        username: "binjiang",
+        display_name: "滨江区局 周科员",
+        role: Role::CountyOfficer,
+        region: "330108",
+        region_name: "滨江区",
+    },
+    DemoAccount {
+        username: "xixi",
+        display_name: "西溪街道 吴干事",
+        role: Role::StreetOfficer,
+        region: "330106004",
+        region_name: "西湖区西溪街道",
+    },
+    DemoAccount {
+        username: "reviewer",
+        display_name: "区科技局 郑审查员",
+        role: Role::DeptReviewer,
+        region: "330106",
+        region_name: "西湖区",
+    },
+    DemoAccount {
+        username: "inspector",
+        display_name: "区执法队 孙检查员",
+        role: Role::Inspector,
+        region: "330106",
+        region_name: "西湖区",
+    },
+    DemoAccount {
+        username: "expert",
+        display_name: "评估专家 钱教授",
+        role: Role::Expert,
+        region: "330000",
+        region_name: "浙江省",
+    },
+    DemoAccount {
+        username: "socialworker",
+        display_name: "社工 冯老师",
+        role: Role::SocialWorker,
+        region: "330106004",
+        region_name: "西湖区西溪街道",
+    },
+    DemoAccount {
+        username: "orgadmin",
+        display_name: "社会组织管理员 何女士",
+        role: Role::OrgAdmin,
+        region: "330106",
+        region_name: "西湖区",
+    },
+    DemoAccount {
+        username: "volunteer",
+        display_name: "志愿者 小林",
+        role: Role::Volunteer,
+        region: "330106004053",
+        region_name: "石灰桥社区",
+    },
+    DemoAccount {
+        username: "resident",
+        display_name: "居民 张大爷",
+        role: Role::Resident,
+        region: "330106004053",
+        region_name: "石灰桥社区",
+    },
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -53,7 +131,15 @@ pub async fn load(db: &Db, scale: Scale, seed: u64, quiet: bool) -> AppResult<()
     let now = chrono::Utc::now();
     for a in ACCOUNTS {
         if accounts::user_by_username(db, a.username).await?.is_none() {
-            accounts::create_user(db, now, a.username, a.display_name, DEMO_PASSWORD, &[(a.role, a.region)]).await?;
+            accounts::create_user(
+                db,
+                now,
+                a.username,
+                a.display_name,
+                DEMO_PASSWORD,
+                &[(a.role, a.region)],
+            )
+            .await?;
         }
     }
     let prefixes: &[&str] = match scale {
@@ -63,13 +149,18 @@ pub async fn load(db: &Db, scale: Scale, seed: u64, quiet: bool) -> AppResult<()
     let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
     for prefix in prefixes {
         let villages = regions::store::village_codes(db, prefix, i64::MAX).await?;
-        let mut progress = (!quiet).then(|| Progress::new(&format!("grids {prefix}"), villages.len() as u64));
+        let mut progress =
+            (!quiet).then(|| Progress::new(&format!("grids {prefix}"), villages.len() as u64));
         let mut batch = Vec::new();
         for v in &villages {
             // 1–6 grids per community: about 85,000 over the province's 25,547 villages.
             let n = rng.random_range(1..=6);
             for i in 1..=n {
-                batch.push((v.clone(), format!("第{i}网格"), rng.random_range(150..=600) as i64));
+                batch.push((
+                    v.clone(),
+                    format!("第{i}网格"),
+                    rng.random_range(150..=600) as i64,
+                ));
             }
             if batch.len() >= 2000 {
                 regions::store::insert_grids_if_absent(db, now, &batch).await?;

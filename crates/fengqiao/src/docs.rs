@@ -23,16 +23,33 @@ pub struct DocsPage {
     pub ops: Vec<Operation>,
 }
 
-pub async fn page(ctx: PageCtx, Extension(doc): Extension<Arc<utoipa::openapi::OpenApi>>) -> Response {
+pub async fn page(
+    ctx: PageCtx,
+    Extension(doc): Extension<Arc<utoipa::openapi::OpenApi>>,
+) -> Response {
     let mut ops = Vec::new();
     for (path, item) in &doc.paths.paths {
-        for (method, op) in [("GET", &item.get), ("POST", &item.post), ("PUT", &item.put), ("PATCH", &item.patch), ("DELETE", &item.delete)] {
+        for (method, op) in [
+            ("GET", &item.get),
+            ("POST", &item.post),
+            ("PUT", &item.put),
+            ("PATCH", &item.patch),
+            ("DELETE", &item.delete),
+        ] {
             if let Some(op) = op {
                 ops.push(Operation {
                     method: method.to_string(),
                     path: path.clone(),
-                    summary: op.summary.clone().or(op.description.clone()).unwrap_or_default(),
-                    tag: op.tags.as_ref().and_then(|t| t.first().cloned()).unwrap_or_default(),
+                    summary: op
+                        .summary
+                        .clone()
+                        .or(op.description.clone())
+                        .unwrap_or_default(),
+                    tag: op
+                        .tags
+                        .as_ref()
+                        .and_then(|t| t.first().cloned())
+                        .unwrap_or_default(),
                 });
             }
         }

@@ -8,7 +8,11 @@ use fengqiao::{bootstrap, demo};
 use figment::providers::Serialized;
 
 #[derive(Parser)]
-#[command(name = "fengqiao", version, about = "枫桥 Fengqiao: social organizations in social governance")]
+#[command(
+    name = "fengqiao",
+    version,
+    about = "枫桥 Fengqiao: social organizations in social governance"
+)]
 struct Cli {
     /// Data directory (embedded database, keys, indexes). Env: FENGQIAO_DATA_DIR.
     #[arg(long, global = true)]
@@ -68,11 +72,18 @@ struct Overrides {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("FENGQIAO_LOG").unwrap_or_else(|_| "info,sqlx=warn".into()))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("FENGQIAO_LOG")
+                .unwrap_or_else(|_| "info,sqlx=warn".into()),
+        )
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
-    let mut o = Overrides { data_dir: cli.data_dir.clone(), database_url: cli.database_url.clone(), ..Default::default() };
+    let mut o = Overrides {
+        data_dir: cli.data_dir.clone(),
+        database_url: cli.database_url.clone(),
+        ..Default::default()
+    };
     if let Some(Command::Serve { addr, no_demo }) = &cli.command {
         o.addr = addr.clone();
         if *no_demo {
@@ -80,12 +91,19 @@ async fn main() -> anyhow::Result<()> {
         }
     }
     let config = Config::load(figment::Figment::from(Serialized::defaults(o)))?;
-    match cli.command.unwrap_or(Command::Serve { addr: None, no_demo: false }) {
+    match cli.command.unwrap_or(Command::Serve {
+        addr: None,
+        no_demo: false,
+    }) {
         Command::Serve { .. } => serve(config).await,
         Command::Migrate => {
             let db = bootstrap::open(&config).await?;
             bootstrap::load_reference_data(&db, false).await?;
-            println!("migrated {} ({})", config.effective_database_url(), db.backend().name());
+            println!(
+                "migrated {} ({})",
+                config.effective_database_url(),
+                db.backend().name()
+            );
             Ok(())
         }
         Command::Demo { scale, seed } => {
@@ -95,8 +113,11 @@ async fn main() -> anyhow::Result<()> {
             println!("demo data loaded ({scale:?}, seed {seed})");
             Ok(())
         }
-        Command::Import { what: ImportWhat::Divisions { file } } => {
-            let text = std::fs::read_to_string(&file).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+        Command::Import {
+            what: ImportWhat::Divisions { file },
+        } => {
+            let text = std::fs::read_to_string(&file)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
             let db = bootstrap::open(&config).await?;
             let n = bootstrap::import_divisions(&db, &text, false).await?;
             println!("imported {n} divisions from {}", file.display());
@@ -115,18 +136,33 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     }
     let listener = tokio::net::TcpListener::bind(config.addr).await?;
     let addr = listener.local_addr()?;
-    println!("Fengqiao (枫桥) is running at http://{addr}/  ({} database: {})", db.backend().name(), config.effective_database_url());
-    if config.demo && fengqiao::platform::auth::store::user_by_username(&db, demo::ACCOUNTS[0].username).await?.is_some() {
+    println!(
+        "Fengqiao (枫桥) is running at http://{addr}/  ({} database: {})",
+        db.backend().name(),
+        config.effective_database_url()
+    );
+    if config.demo
+        && fengqiao::platform::auth::store::user_by_username(&db, demo::ACCOUNTS[0].username)
+            .await?
+            .is_some()
+    {
         println!("Demo accounts (password: {}):", demo::DEMO_PASSWORD);
         for a in demo::ACCOUNTS {
-            println!("  {:<13} {:<18} {} {}", a.username, a.role.key(), a.region, a.region_name);
+            println!(
+                "  {:<13} {:<18} {} {}",
+                a.username,
+                a.role.key(),
+                a.region,
+                a.region_name
+            );
         }
     }
     let state = bootstrap::state(db, config, bootstrap::system_clock(), Some(metrics));
     let app = fengqiao::app::router(state);
-    axum::serve(listener, app).with_graceful_shutdown(async {
-        let _ = tokio::signal::ctrl_c().await;
-    })
-    .await?;
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
     Ok(())
 }

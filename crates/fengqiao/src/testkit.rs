@@ -23,10 +23,14 @@ pub fn backends() -> Vec<Backend> {
         Ok(url) if !url.is_empty() => out.push(Backend::Postgres),
         _ => {
             if std::env::var("CI").as_deref() == Ok("true") {
-                panic!("CI=true but FENGQIAO_TEST_PG is not set: the PostgreSQL half of the suite is required in CI");
+                panic!(
+                    "CI=true but FENGQIAO_TEST_PG is not set: the PostgreSQL half of the suite is required in CI"
+                );
             }
             static ONCE: std::sync::Once = std::sync::Once::new();
-            ONCE.call_once(|| eprintln!("FENGQIAO_TEST_PG is not set: PostgreSQL tests skipped (SQLite only)"));
+            ONCE.call_once(|| {
+                eprintln!("FENGQIAO_TEST_PG is not set: PostgreSQL tests skipped (SQLite only)")
+            });
         }
     }
     out
@@ -50,19 +54,29 @@ impl TestDb {
             Backend::Sqlite => {
                 let dir = std::env::temp_dir().join(format!("fengqiao-test-{tag}"));
                 let db = Db::connect_sqlite(&dir.join("test.db")).await?;
-                Ok(TestDb { db, cleanup: Cleanup::File(dir) })
+                Ok(TestDb {
+                    db,
+                    cleanup: Cleanup::File(dir),
+                })
             }
             Backend::Postgres => {
-                let admin_url = std::env::var("FENGQIAO_TEST_PG").map_err(|_| anyhow::anyhow!("FENGQIAO_TEST_PG is not set"))?;
+                let admin_url = std::env::var("FENGQIAO_TEST_PG")
+                    .map_err(|_| anyhow::anyhow!("FENGQIAO_TEST_PG is not set"))?;
                 let schema = format!("fqt_{tag}");
-                let mut conn = PgConnection::connect(&admin_url)
-                    .await
-                    .map_err(|e| anyhow::anyhow!("cannot reach PostgreSQL at FENGQIAO_TEST_PG={admin_url}: {e}"))?;
-                sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}"))).execute(&mut conn).await?;
+                let mut conn = PgConnection::connect(&admin_url).await.map_err(|e| {
+                    anyhow::anyhow!("cannot reach PostgreSQL at FENGQIAO_TEST_PG={admin_url}: {e}")
+                })?;
+                sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
+                    .execute(&mut conn)
+                    .await?;
                 conn.close().await?;
-                let opts = PgConnectOptions::from_str(&admin_url)?.options([("search_path", schema.as_str())]);
+                let opts = PgConnectOptions::from_str(&admin_url)?
+                    .options([("search_path", schema.as_str())]);
                 let db = Db::connect_postgres(opts).await?;
-                Ok(TestDb { db, cleanup: Cleanup::Schema { admin_url, schema } })
+                Ok(TestDb {
+                    db,
+                    cleanup: Cleanup::Schema { admin_url, schema },
+                })
             }
         }
     }
@@ -76,7 +90,10 @@ impl TestDb {
             }
             Cleanup::Schema { admin_url, schema } => {
                 if let Ok(mut conn) = PgConnection::connect(&admin_url).await {
-                    let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(format!("DROP SCHEMA {schema} CASCADE"))).execute(&mut conn).await;
+                    let _ =
+                        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("DROP SCHEMA {schema} CASCADE")))
+                            .execute(&mut conn)
+                            .await;
                 }
             }
         }
@@ -90,7 +107,8 @@ pub const TEST_REGIONS: &[&str] = &["330106", "330108"];
 /// Loads the division subset (or all with `None`), the holiday calendar and the demo accounts.
 pub async fn seed(db: &Db, regions_inside: Option<&[&str]>) -> anyhow::Result<()> {
     db.migrate().await?;
-    let rows = crate::regions::model::parse_divisions(crate::regions::SHIPPED_DIVISIONS).map_err(|b| anyhow::anyhow!("{b:?}"))?;
+    let rows = crate::regions::model::parse_divisions(crate::regions::SHIPPED_DIVISIONS)
+        .map_err(|b| anyhow::anyhow!("{b:?}"))?;
     let rows = match regions_inside {
         Some(inside) => crate::regions::model::subset(rows, inside),
         None => rows,
@@ -99,19 +117,35 @@ pub async fn seed(db: &Db, regions_inside: Option<&[&str]>) -> anyhow::Result<()
     crate::calendar::store::seed_if_empty(db).await?;
     let now = chrono::Utc::now();
     for a in crate::demo::ACCOUNTS {
-        crate::platform::auth::store::create_user(db, now, a.username, a.display_name, crate::demo::DEMO_PASSWORD, &[(a.role, a.region)]).await?;
+        crate::platform::auth::store::create_user(
+            db,
+            now,
+            a.username,
+            a.display_name,
+            crate::demo::DEMO_PASSWORD,
+            &[(a.role, a.region)],
+        )
+        .await?;
     }
     Ok(())
 }
 
 /// The clock tests run on: 2026-11-27 09:00 in Shanghai, movable.
 pub fn test_clock() -> FixedClock {
-    FixedClock::new(chrono::DateTime::parse_from_rfc3339("2026-11-27T01:00:00Z").expect("literal").with_timezone(&chrono::Utc))
+    FixedClock::new(
+        chrono::DateTime::parse_from_rfc3339("2026-11-27T01:00:00Z")
+            .expect("literal")
+            .with_timezone(&chrono::Utc),
+    )
 }
 
 /// A server on a free loopback port; returns its base URL. The server stops with the runtime.
 pub async fn spawn(db: Db, clock: Arc<dyn Clock>) -> anyhow::Result<(String, AppState)> {
-    let config = Config { data_dir: std::env::temp_dir(), demo: false, ..Config::default() };
+    let config = Config {
+        data_dir: std::env::temp_dir(),
+        demo: false,
+        ..Config::default()
+    };
     let state = crate::bootstrap::state(db, config, clock, None);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;

@@ -25,11 +25,26 @@ pub struct TokenResponse {
 /// Issues an API bearer token.
 #[utoipa::path(post, path = "/api/v1/auth/token", tag = "accounts", request_body = TokenRequest,
     responses((status = 200, body = TokenResponse), (status = 401, body = Problem), (status = 422, body = Problem), (status = 429, body = Problem)))]
-pub async fn issue_token(State(state): State<AppState>, Json(req): Json<TokenRequest>) -> AppResult<Json<TokenResponse>> {
+pub async fn issue_token(
+    State(state): State<AppState>,
+    Json(req): Json<TokenRequest>,
+) -> AppResult<Json<TokenResponse>> {
     let grant = super::service::check_login(&state, &req.username, &req.password).await?;
     let hours = state.config.session_hours;
-    let (token, _) = store::open_session(&state.db, state.clock.now(), &grant, "api", Some("api"), chrono::Duration::hours(hours)).await?;
-    Ok(Json(TokenResponse { token, token_type: "Bearer".into(), expires_in: hours * 3600 }))
+    let (token, _) = store::open_session(
+        &state.db,
+        state.clock.now(),
+        &grant,
+        "api",
+        Some("api"),
+        chrono::Duration::hours(hours),
+    )
+    .await?;
+    Ok(Json(TokenResponse {
+        token,
+        token_type: "Bearer".into(),
+        expires_in: hours * 3600,
+    }))
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -44,5 +59,10 @@ pub struct Me {
 #[utoipa::path(get, path = "/api/v1/me", tag = "accounts", responses((status = 200, body = Me), (status = 401, body = Problem)))]
 pub async fn me(actor: Actor) -> AppResult<Json<Me>> {
     let u = actor.user().ok_or(AppError::Unauthenticated)?;
-    Ok(Json(Me { username: u.username.clone(), display_name: u.display_name.clone(), role: u.role, region_code: u.region.to_string() }))
+    Ok(Json(Me {
+        username: u.username.clone(),
+        display_name: u.display_name.clone(),
+        role: u.role,
+        region_code: u.region.to_string(),
+    }))
 }

@@ -17,7 +17,17 @@ pub fn routes() -> Routes {
         .api(Access::PUBLIC, routes!(api::issue_token))
         .api(Access::LOGGED_IN, routes!(api::me))
         .page("/", &["GET"], Access::PUBLIC, get(pages::home))
-        .page("/login", &["GET", "POST"], Access::PUBLIC, get(pages::login_form).post(pages::login))
+        .page(
+            "/login",
+            &["GET", "POST"],
+            Access::PUBLIC,
+            get(pages::login_form).post(pages::login),
+        )
         .page("/logout", &["POST"], Access::PUBLIC, post(pages::logout))
-        .page("/session/role", &["POST"], Access::LOGGED_IN, post(pages::switch_role))
+        .page(
+            "/session/role",
+            &["POST"],
+            Access::LOGGED_IN,
+            post(pages::switch_role),
+        )
 }

@@ -32,11 +32,16 @@ mod tests {
 
     #[test]
     fn the_limit_allows_exactly_max_failures_attempts() {
-        let l = LoginLimit { max_failures: 5, window: Duration::minutes(15) };
+        let l = LoginLimit {
+            max_failures: 5,
+            window: Duration::minutes(15),
+        };
         assert!(l.allows(0));
         assert!(l.allows(4));
         assert!(!l.allows(5));
-        let now = DateTime::parse_from_rfc3339("2026-11-27T08:00:00Z").unwrap().with_timezone(&Utc);
+        let now = DateTime::parse_from_rfc3339("2026-11-27T08:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
         assert_eq!(l.since(now), now - Duration::minutes(15));
     }
 

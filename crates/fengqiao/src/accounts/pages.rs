@@ -22,14 +22,28 @@ pub struct HomePage {
 
 pub async fn home(State(state): State<AppState>, ctx: PageCtx) -> AppResult<Response> {
     let mut grants = Vec::new();
-    let role_intro = ctx.actor.role().map(|r| format!("intro.{}", r.key())).unwrap_or_default();
+    let role_intro = ctx
+        .actor
+        .role()
+        .map(|r| format!("intro.{}", r.key()))
+        .unwrap_or_default();
     if let Some(u) = ctx.actor.user() {
         for g in store::grants_of(&state.db, u.user_id).await? {
-            let role = crate::platform::auth::Role::from_key(&g.role).map(|r| ctx.t(&r.message_key())).unwrap_or(g.role.clone());
-            grants.push((g.id.to_string(), format!("{role} · {}", g.region_code), g.id == u.grant_id));
+            let role = crate::platform::auth::Role::from_key(&g.role)
+                .map(|r| ctx.t(&r.message_key()))
+                .unwrap_or(g.role.clone());
+            grants.push((
+                g.id.to_string(),
+                format!("{role} · {}", g.region_code),
+                g.id == u.grant_id,
+            ));
         }
     }
-    Ok(render(&HomePage { ctx, role_intro, grants }))
+    Ok(render(&HomePage {
+        ctx,
+        role_intro,
+        grants,
+    }))
 }
 
 #[derive(Template)]
@@ -47,7 +61,12 @@ pub struct NextQuery {
 }
 
 pub async fn login_form(ctx: PageCtx, Query(q): Query<NextQuery>) -> Response {
-    render(&LoginPage { ctx, next: safe_next(q.next.as_deref()), username: String::new(), error: None })
+    render(&LoginPage {
+        ctx,
+        next: safe_next(q.next.as_deref()),
+        username: String::new(),
+        error: None,
+    })
 }
 
 #[derive(Deserialize)]
@@ -57,12 +76,25 @@ pub struct LoginForm {
     next: Option<String>,
 }
 
-pub async fn login(State(state): State<AppState>, ctx: PageCtx, jar: CookieJar, Form(form): Form<LoginForm>) -> AppResult<Response> {
+pub async fn login(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    jar: CookieJar,
+    Form(form): Form<LoginForm>,
+) -> AppResult<Response> {
     let next = safe_next(form.next.as_deref());
     match super::service::check_login(&state, &form.username, &form.password).await {
         Ok(grant) => {
             let hours = state.config.session_hours;
-            let (token, _) = store::open_session(&state.db, state.clock.now(), &grant, "session", None, chrono::Duration::hours(hours)).await?;
+            let (token, _) = store::open_session(
+                &state.db,
+                state.clock.now(),
+                &grant,
+                "session",
+                None,
+                chrono::Duration::hours(hours),
+            )
+            .await?;
             let cookie = Cookie::build((SESSION_COOKIE, token))
                 .path("/")
                 .http_only(true)
@@ -71,7 +103,11 @@ pub async fn login(State(state): State<AppState>, ctx: PageCtx, jar: CookieJar, 
                 .build();
             Ok((jar.add(cookie), Redirect::to(&next)).into_response())
         }
-        Err(e @ (AppError::Invalid { .. } | AppError::BadCredentials | AppError::TooManyAttempts { .. })) => {
+        Err(
+            e @ (AppError::Invalid { .. }
+            | AppError::BadCredentials
+            | AppError::TooManyAttempts { .. }),
+        ) => {
             let key = match &e {
                 AppError::Invalid { .. } => "login.missing",
                 AppError::TooManyAttempts { .. } => "login.locked",
@@ -79,7 +115,12 @@ pub async fn login(State(state): State<AppState>, ctx: PageCtx, jar: CookieJar, 
             };
             let status = e.status();
             let error = Some(crate::platform::i18n::t(ctx.lang, key));
-            let mut resp = render(&LoginPage { ctx, next, username: form.username, error });
+            let mut resp = render(&LoginPage {
+                ctx,
+                next,
+                username: form.username,
+                error,
+            });
             *resp.status_mut() = status;
             Ok(resp)
         }
@@ -87,11 +128,19 @@ pub async fn login(State(state): State<AppState>, ctx: PageCtx, jar: CookieJar, 
     }
 }
 
-pub async fn logout(State(state): State<AppState>, creds: Credentials, jar: CookieJar) -> AppResult<Response> {
+pub async fn logout(
+    State(state): State<AppState>,
+    creds: Credentials,
+    jar: CookieJar,
+) -> AppResult<Response> {
     if let Some(token) = creds.session_token {
         store::close_session(&state.db, &token).await?;
     }
-    Ok((jar.remove(Cookie::build(SESSION_COOKIE).path("/").build()), Redirect::to("/")).into_response())
+    Ok((
+        jar.remove(Cookie::build(SESSION_COOKIE).path("/").build()),
+        Redirect::to("/"),
+    )
+        .into_response())
 }
 
 #[derive(Deserialize)]
@@ -99,9 +148,15 @@ pub struct RoleForm {
     grant: uuid::Uuid,
 }
 
-pub async fn switch_role(State(state): State<AppState>, ctx: PageCtx, creds: Credentials, Form(form): Form<RoleForm>) -> AppResult<Response> {
-    let (Some(token), Some(u)) = (creds.session_token, ctx.actor.user()) else { return Err(AppError::Unauthenticated) };
+pub async fn switch_role(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    creds: Credentials,
+    Form(form): Form<RoleForm>,
+) -> AppResult<Response> {
+    let (Some(token), Some(u)) = (creds.session_token, ctx.actor.user()) else {
+        return Err(AppError::Unauthenticated);
+    };
     store::switch_grant(&state.db, &token, u.user_id, form.grant).await?;
     Ok(Redirect::to("/").into_response())
 }
-

@@ -10,19 +10,36 @@ use crate::platform::{AppError, AppResult, AppState};
 pub async fn check_login(state: &AppState, username: &str, password: &str) -> AppResult<GrantRow> {
     let username = normalize_username(username);
     if username.is_empty() || password.is_empty() {
-        let field = if username.is_empty() { "username" } else { "password" };
-        return Err(AppError::invalid(field, "login.missing", "请输入用户名和密码", "Enter your username and password"));
+        let field = if username.is_empty() {
+            "username"
+        } else {
+            "password"
+        };
+        return Err(AppError::invalid(
+            field,
+            "login.missing",
+            "请输入用户名和密码",
+            "Enter your username and password",
+        ));
     }
     let now = state.clock.now();
-    let limit = LoginLimit { max_failures: state.config.login_max_failures, window: Duration::minutes(state.config.login_window_minutes) };
+    let limit = LoginLimit {
+        max_failures: state.config.login_max_failures,
+        window: Duration::minutes(state.config.login_window_minutes),
+    };
     let failures = store::recent_failures(&state.db, &username, limit.since(now)).await?;
     if !limit.allows(failures) {
-        return Err(AppError::TooManyAttempts { retry_after_secs: limit.window.num_seconds() as u64 });
+        return Err(AppError::TooManyAttempts {
+            retry_after_secs: limit.window.num_seconds() as u64,
+        });
     }
     let user = store::user_by_username(&state.db, &username).await?;
     // The same answer for an unknown user and a wrong password, so usernames cannot be probed.
     let ok = match &user {
-        Some(u) => !u.disabled && crate::platform::auth::secrets::verify_password(password, &u.password_hash),
+        Some(u) => {
+            !u.disabled
+                && crate::platform::auth::secrets::verify_password(password, &u.password_hash)
+        }
         None => {
             let _ = crate::platform::auth::secrets::verify_password(password, &DUMMY_HASH);
             false
@@ -39,5 +56,7 @@ pub async fn check_login(state: &AppState, username: &str, password: &str) -> Ap
 
 /// An argon2id hash of a random password, checked against when the user does not exist so that
 /// both answers take the same time.
-static DUMMY_HASH: std::sync::LazyLock<String> =
-    std::sync::LazyLock::new(|| crate::platform::auth::secrets::hash_password(&crate::platform::auth::secrets::new_token().0).unwrap_or_default());
+static DUMMY_HASH: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    crate::platform::auth::secrets::hash_password(&crate::platform::auth::secrets::new_token().0)
+        .unwrap_or_default()
+});

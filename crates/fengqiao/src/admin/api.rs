@@ -13,13 +13,21 @@ use crate::platform::{AppError, AppResult, AppState, region_prefix};
 /// The region prefix an actor may read: everything for the system administrator, else his region.
 pub fn visible_prefix(actor: &Actor) -> AppResult<Option<String>> {
     let u = actor.user().ok_or(AppError::Unauthenticated)?;
-    Ok(if u.role == Role::SysAdmin { None } else { Some(region_prefix(&u.region)) })
+    Ok(if u.role == Role::SysAdmin {
+        None
+    } else {
+        Some(region_prefix(&u.region))
+    })
 }
 
 /// Audit rows (审计日志), newest first.
 #[utoipa::path(get, path = "/api/v1/audit", tag = "platform", params(AuditFilter),
     responses((status = 200, body = Vec<AuditRow>), (status = 401, body = Problem), (status = 403, body = Problem)))]
-pub async fn list_audit(State(state): State<AppState>, actor: Actor, Query(f): Query<AuditFilter>) -> AppResult<Json<Vec<AuditRow>>> {
+pub async fn list_audit(
+    State(state): State<AppState>,
+    actor: Actor,
+    Query(f): Query<AuditFilter>,
+) -> AppResult<Json<Vec<AuditRow>>> {
     let prefix = visible_prefix(&actor)?;
     Ok(Json(store::audit(&state.db, prefix.as_deref(), &f).await?))
 }
@@ -36,7 +44,19 @@ pub struct EventsQuery {
 /// The event feed for subscribers: every state change, in commit order, inside the caller's region.
 #[utoipa::path(get, path = "/api/v1/events", tag = "platform", params(EventsQuery),
     responses((status = 200, body = Vec<EventRow>), (status = 401, body = Problem), (status = 403, body = Problem)))]
-pub async fn list_events(State(state): State<AppState>, actor: Actor, Query(q): Query<EventsQuery>) -> AppResult<Json<Vec<EventRow>>> {
+pub async fn list_events(
+    State(state): State<AppState>,
+    actor: Actor,
+    Query(q): Query<EventsQuery>,
+) -> AppResult<Json<Vec<EventRow>>> {
     let prefix = visible_prefix(&actor)?;
-    Ok(Json(store::events_after(&state.db, prefix.as_deref(), q.after, q.limit.unwrap_or(100)).await?))
+    Ok(Json(
+        store::events_after(
+            &state.db,
+            prefix.as_deref(),
+            q.after,
+            q.limit.unwrap_or(100),
+        )
+        .await?,
+    ))
 }

@@ -27,6 +27,16 @@ pub fn routes() -> Routes {
     Routes::new()
         .api(Access::roles(AUDIT_READERS), routes!(api::list_audit))
         .api(Access::roles(EVENT_READERS), routes!(api::list_events))
-        .page("/admin/audit", &["GET"], Access::roles(AUDIT_READERS), get(pages::audit_page))
-        .page("/admin/audit.csv", &["GET"], Access::roles(AUDIT_READERS), get(pages::audit_csv))
+        .page(
+            "/admin/audit",
+            &["GET"],
+            Access::roles(AUDIT_READERS),
+            get(pages::audit_page),
+        )
+        .page(
+            "/admin/audit.csv",
+            &["GET"],
+            Access::roles(AUDIT_READERS),
+            get(pages::audit_csv),
+        )
 }

@@ -18,18 +18,46 @@ pub struct AuditPage {
     pub rows: Vec<AuditRow>,
 }
 
-pub async fn audit_page(State(state): State<AppState>, ctx: PageCtx, Query(filter): Query<AuditFilter>) -> AppResult<Response> {
+pub async fn audit_page(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Query(filter): Query<AuditFilter>,
+) -> AppResult<Response> {
     let prefix = super::api::visible_prefix(&ctx.actor)?;
     let rows = store::audit(&state.db, prefix.as_deref(), &filter).await?;
     Ok(render(&AuditPage { ctx, filter, rows }))
 }
 
-pub async fn audit_csv(State(state): State<AppState>, ctx: PageCtx, Query(filter): Query<AuditFilter>) -> AppResult<Response> {
+pub async fn audit_csv(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Query(filter): Query<AuditFilter>,
+) -> AppResult<Response> {
     let prefix = super::api::visible_prefix(&ctx.actor)?;
-    let rows = store::audit(&state.db, prefix.as_deref(), &AuditFilter { limit: Some(1000), ..filter }).await?;
+    let rows = store::audit(
+        &state.db,
+        prefix.as_deref(),
+        &AuditFilter {
+            limit: Some(1000),
+            ..filter
+        },
+    )
+    .await?;
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(["id", "at", "actor", "role", "region_code", "action", "object_kind", "object_id", "before_digest", "after_digest", "request_id"])
-        .map_err(anyhow::Error::from)?;
+    w.write_record([
+        "id",
+        "at",
+        "actor",
+        "role",
+        "region_code",
+        "action",
+        "object_kind",
+        "object_id",
+        "before_digest",
+        "after_digest",
+        "request_id",
+    ])
+    .map_err(anyhow::Error::from)?;
     for r in rows {
         w.write_record([
             r.id.to_string(),
@@ -50,7 +78,13 @@ pub async fn audit_csv(State(state): State<AppState>, ctx: PageCtx, Query(filter
     let mut body = vec![0xEF, 0xBB, 0xBF];
     body.extend(w.into_inner().map_err(|e| anyhow::anyhow!("csv: {e}"))?);
     Ok((
-        [(header::CONTENT_TYPE, "text/csv; charset=utf-8"), (header::CONTENT_DISPOSITION, "attachment; filename=\"audit.csv\"")],
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"audit.csv\"",
+            ),
+        ],
         body,
     )
         .into_response())

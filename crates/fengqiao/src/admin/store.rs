@@ -1,8 +1,8 @@
 //! SQL for reading the audit log and the event outbox.
 
+use crate::platform::AppResult;
 use crate::platform::db::Db;
 use crate::platform::journal::{AuditRow, EventRow};
-use crate::platform::AppResult;
 use crate::with_db;
 
 /// Filters of the audit log page; every filter is optional.
@@ -19,12 +19,18 @@ pub struct AuditFilter {
 
 impl AuditFilter {
     fn clean(v: &Option<String>) -> Option<String> {
-        v.as_ref().map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
+        v.as_ref()
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
     }
 }
 
 /// Audit rows inside the region prefix (`None`: everything), newest first.
-pub async fn audit(db: &Db, region_prefix: Option<&str>, f: &AuditFilter) -> AppResult<Vec<AuditRow>> {
+pub async fn audit(
+    db: &Db,
+    region_prefix: Option<&str>,
+    f: &AuditFilter,
+) -> AppResult<Vec<AuditRow>> {
     let limit = f.limit.unwrap_or(100).clamp(1, 1000);
     // Each filter is `($n IS NULL OR column = $n)`: one statement text, so both backends plan it once.
     let sql = "SELECT id, at, actor_name, role, region_code, action, object_kind, object_id, before_digest, after_digest, request_id FROM audit_log \
@@ -43,7 +49,12 @@ pub async fn audit(db: &Db, region_prefix: Option<&str>, f: &AuditFilter) -> App
 }
 
 /// Events after `after`, oldest first, inside the region prefix.
-pub async fn events_after(db: &Db, region_prefix: Option<&str>, after: i64, limit: i64) -> AppResult<Vec<EventRow>> {
+pub async fn events_after(
+    db: &Db,
+    region_prefix: Option<&str>,
+    after: i64,
+    limit: i64,
+) -> AppResult<Vec<EventRow>> {
     Ok(with_db!(db, pool => sqlx::query_as::<_, EventRow>(
         "SELECT id, at, kind, region_code, object_kind, object_id, payload FROM outbox \
          WHERE id > $1 AND ($2 IS NULL OR region_code LIKE $2) ORDER BY id LIMIT $3",

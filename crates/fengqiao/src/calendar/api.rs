@@ -27,19 +27,34 @@ pub struct Deadline {
 }
 
 fn parse_date(field: &str, s: &str) -> AppResult<NaiveDate> {
-    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
-        .map_err(|_| AppError::invalid(field, "date.malformed", "日期格式应为 YYYY-MM-DD", "The date must be written YYYY-MM-DD"))
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| {
+        AppError::invalid(
+            field,
+            "date.malformed",
+            "日期格式应为 YYYY-MM-DD",
+            "The date must be written YYYY-MM-DD",
+        )
+    })
 }
 
 /// The deadline `working_days` working days after `start`, from the stored holiday calendar.
 /// A period that runs past the last year in the calendar is refused, never guessed.
 #[utoipa::path(get, path = "/api/v1/calendar/deadline", tag = "codes", params(DeadlineQuery),
     responses((status = 200, body = Deadline), (status = 422, body = Problem)))]
-pub async fn deadline(State(state): State<AppState>, Query(q): Query<DeadlineQuery>) -> AppResult<Json<Deadline>> {
+pub async fn deadline(
+    State(state): State<AppState>,
+    Query(q): Query<DeadlineQuery>,
+) -> AppResult<Json<Deadline>> {
     let start = parse_date("start", &q.start)?;
     let cal = store::load(&state.db).await?;
-    let deadline = cal.add_working_days(start, q.working_days).map_err(|e| AppError::from_code("start", &e))?;
-    Ok(Json(Deadline { start, working_days: q.working_days, deadline }))
+    let deadline = cal
+        .add_working_days(start, q.working_days)
+        .map_err(|e| AppError::from_code("start", &e))?;
+    Ok(Json(Deadline {
+        start,
+        working_days: q.working_days,
+        deadline,
+    }))
 }
 
 #[derive(Debug, Deserialize, Serialize, utoipa::ToSchema)]
@@ -57,22 +72,46 @@ pub struct HolidayInput {
 /// (contiguous notice years, make-up days on weekends); a bad row names its index and field.
 #[utoipa::path(post, path = "/api/v1/calendar/holidays", tag = "codes", request_body = Vec<HolidayInput>,
     responses((status = 200, body = Vec<HolidayInput>), (status = 403, body = Problem), (status = 422, body = Problem)))]
-pub async fn put_holidays(State(state): State<AppState>, actor: Actor, Json(input): Json<Vec<HolidayInput>>) -> AppResult<Json<Vec<HolidayInput>>> {
+pub async fn put_holidays(
+    State(state): State<AppState>,
+    actor: Actor,
+    Json(input): Json<Vec<HolidayInput>>,
+) -> AppResult<Json<Vec<HolidayInput>>> {
     let mut rows = Vec::new();
     for (i, h) in input.iter().enumerate() {
         let date = parse_date(&format!("[{i}].date"), &h.date)?;
         let kind = match h.kind.as_str() {
             "off" => codes::DayKind::Off,
             "work" => codes::DayKind::Work,
-            _ => return Err(AppError::invalid(&format!("[{i}].kind"), "holiday.kind", "类型应为 off（放假）或 work（调休上班）", "Kind must be off or work")),
+            _ => {
+                return Err(AppError::invalid(
+                    &format!("[{i}].kind"),
+                    "holiday.kind",
+                    "类型应为 off（放假）或 work（调休上班）",
+                    "Kind must be off or work",
+                ));
+            }
         };
         if h.name.trim().is_empty() {
-            return Err(AppError::invalid(&format!("[{i}].name"), "holiday.name", "请填写节日名称", "Enter the holiday's name"));
+            return Err(AppError::invalid(
+                &format!("[{i}].name"),
+                "holiday.name",
+                "请填写节日名称",
+                "Enter the holiday's name",
+            ));
         }
-        rows.push(codes::HolidayRow { date, kind, name: h.name.trim().to_string(), year: h.notice_year });
+        rows.push(codes::HolidayRow {
+            date,
+            kind,
+            name: h.name.trim().to_string(),
+            year: h.notice_year,
+        });
     }
     // Check the whole calendar with the new rows before anything is written.
-    store::load(&state.db).await?.with_rows(rows.clone()).map_err(|e| AppError::from_code("rows", &e))?;
+    store::load(&state.db)
+        .await?
+        .with_rows(rows.clone())
+        .map_err(|e| AppError::from_code("rows", &e))?;
     store::put_rows(&state.db, state.clock.now(), &actor, &rows).await?;
     Ok(Json(input))
 }

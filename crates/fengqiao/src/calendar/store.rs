@@ -3,10 +3,10 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use codes::{DayKind, HolidayCalendar, HolidayRow};
 
+use crate::platform::AppResult;
 use crate::platform::auth::Actor;
 use crate::platform::db::Db;
 use crate::platform::journal::{Change, Journal};
-use crate::platform::AppResult;
 use crate::{with_db, with_tx};
 
 /// China's holiday arrangements 2020–2026 as shipped (see datasets/holidays/README.md).
@@ -21,8 +21,17 @@ struct Row {
 }
 
 fn to_holiday(r: Row) -> HolidayRow {
-    let kind = if r.kind == "work" { DayKind::Work } else { DayKind::Off };
-    HolidayRow { date: r.date, kind, name: r.name, year: r.notice_year }
+    let kind = if r.kind == "work" {
+        DayKind::Work
+    } else {
+        DayKind::Off
+    };
+    HolidayRow {
+        date: r.date,
+        kind,
+        name: r.name,
+        year: r.notice_year,
+    }
 }
 
 pub async fn rows(db: &Db) -> AppResult<Vec<HolidayRow>> {
@@ -32,7 +41,8 @@ pub async fn rows(db: &Db) -> AppResult<Vec<HolidayRow>> {
 
 /// The calendar as stored now.
 pub async fn load(db: &Db) -> AppResult<HolidayCalendar> {
-    HolidayCalendar::from_rows(rows(db).await?).map_err(|e| anyhow::anyhow!("stored holiday calendar: {e}").into())
+    HolidayCalendar::from_rows(rows(db).await?)
+        .map_err(|e| anyhow::anyhow!("stored holiday calendar: {e}").into())
 }
 
 async fn insert(db: &Db, rows: &[HolidayRow]) -> AppResult<()> {
@@ -51,14 +61,20 @@ async fn insert(db: &Db, rows: &[HolidayRow]) -> AppResult<()> {
 pub async fn seed_if_empty(db: &Db) -> AppResult<()> {
     let n = with_db!(db, pool => sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM holidays").fetch_one(pool).await?);
     if n == 0 {
-        let cal = HolidayCalendar::from_csv_str(SHIPPED_HOLIDAYS).map_err(|e| anyhow::anyhow!("shipped holidays: {e}"))?;
+        let cal = HolidayCalendar::from_csv_str(SHIPPED_HOLIDAYS)
+            .map_err(|e| anyhow::anyhow!("shipped holidays: {e}"))?;
         insert(db, &cal.rows().cloned().collect::<Vec<_>>()).await?;
     }
     Ok(())
 }
 
 /// Adds or replaces a year's rows (a new State Council notice), audited.
-pub async fn put_rows(db: &Db, now: DateTime<Utc>, actor: &Actor, rows: &[HolidayRow]) -> AppResult<()> {
+pub async fn put_rows(
+    db: &Db,
+    now: DateTime<Utc>,
+    actor: &Actor,
+    rows: &[HolidayRow],
+) -> AppResult<()> {
     with_tx!(db, tx => {
         for r in rows {
             sqlx::query("INSERT INTO holidays (date, kind, name, notice_year) VALUES ($1, $2, $3, $4) \

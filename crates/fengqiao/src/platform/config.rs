@@ -57,7 +57,11 @@ impl Config {
         let fig = base
             .merge(Toml::file(data_dir.join("fengqiao.toml")))
             .merge(Env::prefixed("FENGQIAO_"))
-            .merge(Env::raw().only(&["DATABASE_URL"]).map(|_| "database_url".into()))
+            .merge(
+                Env::raw()
+                    .only(&["DATABASE_URL"])
+                    .map(|_| "database_url".into()),
+            )
             .merge(overrides);
         Ok(fig.extract()?)
     }

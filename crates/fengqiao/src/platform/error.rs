@@ -16,7 +16,10 @@ pub struct Bilingual {
 
 impl Bilingual {
     pub fn new(zh: impl Into<String>, en: impl Into<String>) -> Self {
-        Bilingual { zh: zh.into(), en: en.into() }
+        Bilingual {
+            zh: zh.into(),
+            en: en.into(),
+        }
     }
 }
 
@@ -24,7 +27,11 @@ impl Bilingual {
 pub enum AppError {
     /// 输入有误: bad input, naming the field.
     #[error("invalid {field}: {}", message.en)]
-    Invalid { field: String, code: String, message: Bilingual },
+    Invalid {
+        field: String,
+        code: String,
+        message: Bilingual,
+    },
     #[error("not found")]
     NotFound,
     #[error("authentication required")]
@@ -36,7 +43,11 @@ pub enum AppError {
     Forbidden,
     /// A rule or a concurrent writer got there first.
     #[error("conflict: {}", message.en)]
-    Conflict { code: String, field: Option<String>, message: Bilingual },
+    Conflict {
+        code: String,
+        field: Option<String>,
+        message: Bilingual,
+    },
     #[error("too many attempts")]
     TooManyAttempts { retry_after_secs: u64 },
     #[error(transparent)]
@@ -64,7 +75,11 @@ impl AppError {
     }
 
     pub fn conflict(code: &str, zh: impl Into<String>, en: impl Into<String>) -> Self {
-        AppError::Conflict { code: code.into(), field: None, message: Bilingual::new(zh, en) }
+        AppError::Conflict {
+            code: code.into(),
+            field: None,
+            message: Bilingual::new(zh, en),
+        }
     }
 
     pub fn status(&self) -> StatusCode {
@@ -82,12 +97,42 @@ impl AppError {
     /// The problem document shown to the client.
     pub fn problem(&self) -> Problem {
         let (code, field, message) = match self {
-            AppError::Invalid { field, code, message } => (code.clone(), Some(field.clone()), message.clone()),
-            AppError::NotFound => ("not_found".into(), None, Bilingual::new("未找到所请求的内容", "The requested resource was not found")),
-            AppError::Unauthenticated => ("unauthenticated".into(), None, Bilingual::new("请先登录", "Please log in first")),
-            AppError::BadCredentials => ("login.failed".into(), Some("password".into()), Bilingual::new("用户名或密码不正确", "The username or password is not correct")),
-            AppError::Forbidden => ("forbidden".into(), None, Bilingual::new("您的角色或辖区无权进行此操作", "Your role or region does not allow this")),
-            AppError::Conflict { code, field, message } => (code.clone(), field.clone(), message.clone()),
+            AppError::Invalid {
+                field,
+                code,
+                message,
+            } => (code.clone(), Some(field.clone()), message.clone()),
+            AppError::NotFound => (
+                "not_found".into(),
+                None,
+                Bilingual::new("未找到所请求的内容", "The requested resource was not found"),
+            ),
+            AppError::Unauthenticated => (
+                "unauthenticated".into(),
+                None,
+                Bilingual::new("请先登录", "Please log in first"),
+            ),
+            AppError::BadCredentials => (
+                "login.failed".into(),
+                Some("password".into()),
+                Bilingual::new(
+                    "用户名或密码不正确",
+                    "The username or password is not correct",
+                ),
+            ),
+            AppError::Forbidden => (
+                "forbidden".into(),
+                None,
+                Bilingual::new(
+                    "您的角色或辖区无权进行此操作",
+                    "Your role or region does not allow this",
+                ),
+            ),
+            AppError::Conflict {
+                code,
+                field,
+                message,
+            } => (code.clone(), field.clone(), message.clone()),
             AppError::TooManyAttempts { retry_after_secs } => (
                 "too_many_attempts".into(),
                 None,
@@ -96,7 +141,14 @@ impl AppError {
                     format!("Too many attempts; try again in {retry_after_secs} seconds"),
                 ),
             ),
-            AppError::Internal(_) => ("internal".into(), None, Bilingual::new("服务器内部错误，已记录，请稍后再试", "Internal error; it has been logged, please try again later")),
+            AppError::Internal(_) => (
+                "internal".into(),
+                None,
+                Bilingual::new(
+                    "服务器内部错误，已记录，请稍后再试",
+                    "Internal error; it has been logged, please try again later",
+                ),
+            ),
         };
         let status = self.status();
         Problem {
@@ -142,7 +194,8 @@ impl IntoResponse for AppError {
         )
             .into_response();
         if let AppError::TooManyAttempts { retry_after_secs } = self {
-            resp.headers_mut().insert(header::RETRY_AFTER, retry_after_secs.into());
+            resp.headers_mut()
+                .insert(header::RETRY_AFTER, retry_after_secs.into());
         }
         resp.extensions_mut().insert(std::sync::Arc::new(problem));
         resp
@@ -154,10 +207,11 @@ impl From<sqlx::Error> for AppError {
         if let sqlx::Error::RowNotFound = e {
             return AppError::NotFound;
         }
-        if let Some(db) = e.as_database_error() {
-            if let Some(mapped) = constraint_error(db.constraint(), db.message(), db.is_unique_violation()) {
-                return mapped;
-            }
+        if let Some(db) = e.as_database_error()
+            && let Some(mapped) =
+                constraint_error(db.constraint(), db.message(), db.is_unique_violation())
+        {
+            return mapped;
         }
         AppError::Internal(e.into())
     }
@@ -167,9 +221,27 @@ impl From<sqlx::Error> for AppError {
 /// names the columns in its message ("UNIQUE constraint failed: users.username"), so both are read.
 fn constraint_error(constraint: Option<&str>, message: &str, unique: bool) -> Option<AppError> {
     const KNOWN: &[(&str, &str, &str, &str, &str)] = &[
-        ("users_username_key", "users.username", "username", "用户名已被使用", "This username is already taken"),
-        ("grids_region_name_key", "grids.region_code, grids.name", "name", "该社区下已有同名网格", "A grid with this name already exists in this community"),
-        ("role_grants_user_role_region_key", "role_grants.user_id, role_grants.role", "role", "该用户已在此辖区拥有此角色", "The user already holds this role for this region"),
+        (
+            "users_username_key",
+            "users.username",
+            "username",
+            "用户名已被使用",
+            "This username is already taken",
+        ),
+        (
+            "grids_region_name_key",
+            "grids.region_code, grids.name",
+            "name",
+            "该社区下已有同名网格",
+            "A grid with this name already exists in this community",
+        ),
+        (
+            "role_grants_user_role_region_key",
+            "role_grants.user_id, role_grants.role",
+            "role",
+            "该用户已在此辖区拥有此角色",
+            "The user already holds this role for this region",
+        ),
     ];
     for (name, sqlite_cols, field, zh, en) in KNOWN {
         if constraint == Some(*name) || message.contains(sqlite_cols) {
@@ -180,5 +252,11 @@ fn constraint_error(constraint: Option<&str>, message: &str, unique: bool) -> Op
             });
         }
     }
-    unique.then(|| AppError::conflict("conflict.duplicate", "该记录已存在", "This record already exists"))
+    unique.then(|| {
+        AppError::conflict(
+            "conflict.duplicate",
+            "该记录已存在",
+            "This record already exists",
+        )
+    })
 }

@@ -49,7 +49,11 @@ fn flatten(prefix: &str, value: &toml::Value, out: &mut HashMap<String, String>)
     match value {
         toml::Value::Table(t) => {
             for (k, v) in t {
-                let key = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+                let key = if prefix.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{prefix}.{k}")
+                };
                 flatten(&key, v, out);
             }
         }
@@ -63,14 +67,17 @@ fn flatten(prefix: &str, value: &toml::Value, out: &mut HashMap<String, String>)
 }
 
 fn load(src: &str) -> HashMap<String, String> {
-    let value: toml::Value = toml::from_str(src).expect("message file is valid TOML (checked by a test)");
+    let value: toml::Value =
+        toml::from_str(src).expect("message file is valid TOML (checked by a test)");
     let mut out = HashMap::new();
     flatten("", &value, &mut out);
     out
 }
 
-static ZH: LazyLock<HashMap<String, String>> = LazyLock::new(|| load(include_str!("../../locales/zh.toml")));
-static EN: LazyLock<HashMap<String, String>> = LazyLock::new(|| load(include_str!("../../locales/en.toml")));
+static ZH: LazyLock<HashMap<String, String>> =
+    LazyLock::new(|| load(include_str!("../../locales/zh.toml")));
+static EN: LazyLock<HashMap<String, String>> =
+    LazyLock::new(|| load(include_str!("../../locales/en.toml")));
 
 /// The message `key` in `lang`; a missing key shows itself (and a test makes sure none is missing).
 pub fn t(lang: Lang, key: &str) -> String {
@@ -106,7 +113,11 @@ mod tests {
     fn every_role_has_a_name_in_both_languages() {
         for role in crate::platform::auth::Role::ALL {
             for lang in [Lang::Zh, Lang::En] {
-                assert_ne!(t(lang, &role.message_key()), role.message_key(), "{role:?} in {lang:?}");
+                assert_ne!(
+                    t(lang, &role.message_key()),
+                    role.message_key(),
+                    "{role:?} in {lang:?}"
+                );
             }
         }
     }
@@ -132,7 +143,11 @@ mod tests {
         let mut out = Vec::new();
         for e in std::fs::read_dir(dir).unwrap() {
             let p = e.unwrap().path();
-            if p.is_dir() { out.extend(walk(&p)) } else { out.push(p) }
+            if p.is_dir() {
+                out.extend(walk(&p))
+            } else {
+                out.push(p)
+            }
         }
         out
     }

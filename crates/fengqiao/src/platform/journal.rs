@@ -31,7 +31,11 @@ pub fn digest(v: &Value) -> String {
 /// Writes the audit row and the outbox event of a change. Implemented for a transaction of
 /// each backend from one body.
 pub trait Journal {
-    fn record(&mut self, at: DateTime<Utc>, change: &Change<'_>) -> impl Future<Output = Result<(), sqlx::Error>> + Send;
+    fn record(
+        &mut self,
+        at: DateTime<Utc>,
+        change: &Change<'_>,
+    ) -> impl Future<Output = Result<(), sqlx::Error>> + Send;
 }
 
 macro_rules! impl_journal {
@@ -83,12 +87,16 @@ impl_journal!(sqlx::Postgres);
 /// Outbox ids must become visible in id order, or a subscriber reading `after=ID` could skip an
 /// event whose transaction committed late. SQLite has one writer; on PostgreSQL writers of
 /// events take a transaction-scoped advisory lock, so they commit one after another.
-async fn outbox_lock<DB: sqlx::Database>(tx: &mut sqlx::Transaction<'static, DB>) -> Result<(), sqlx::Error>
+async fn outbox_lock<DB: sqlx::Database>(
+    tx: &mut sqlx::Transaction<'static, DB>,
+) -> Result<(), sqlx::Error>
 where
     for<'c> &'c mut DB::Connection: sqlx::Executor<'c, Database = DB>,
 {
     if DB::NAME == "PostgreSQL" {
-        sqlx::raw_sql("SELECT pg_advisory_xact_lock(7346)").execute(&mut **tx).await?;
+        sqlx::raw_sql("SELECT pg_advisory_xact_lock(7346)")
+            .execute(&mut **tx)
+            .await?;
     }
     Ok(())
 }

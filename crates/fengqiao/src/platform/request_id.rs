@@ -10,7 +10,10 @@ pub fn current() -> Option<String> {
 }
 
 /// Runs the rest of the request with its `x-request-id` in scope.
-pub async fn scope(req: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+pub async fn scope(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
     let id = req
         .headers()
         .get("x-request-id")

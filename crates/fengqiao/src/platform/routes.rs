@@ -31,11 +31,18 @@ impl Default for Routes {
 
 impl Routes {
     pub fn new() -> Self {
-        Routes { router: OpenApiRouter::new(), table: Vec::new() }
+        Routes {
+            router: OpenApiRouter::new(),
+            table: Vec::new(),
+        }
     }
 
     /// An API route with its OpenAPI entry (from `routes!(handler)`), behind `access`.
-    pub fn api(mut self, access: Access, (schemas, paths, method_router): UtoipaMethodRouter<AppState>) -> Self {
+    pub fn api(
+        mut self,
+        access: Access,
+        (schemas, paths, method_router): UtoipaMethodRouter<AppState>,
+    ) -> Self {
         for (path, item) in &paths.paths {
             for (method, op) in [
                 ("GET", &item.get),
@@ -45,7 +52,11 @@ impl Routes {
                 ("DELETE", &item.delete),
             ] {
                 if op.is_some() {
-                    self.table.push(RouteInfo { method, path: path.clone(), access });
+                    self.table.push(RouteInfo {
+                        method,
+                        path: path.clone(),
+                        access,
+                    });
                 }
             }
         }
@@ -55,11 +66,23 @@ impl Routes {
     }
 
     /// A page (HTML) route, behind `access`. `methods` names the methods `method_router` serves.
-    pub fn page(mut self, path: &str, methods: &[&'static str], access: Access, method_router: MethodRouter<AppState>) -> Self {
+    pub fn page(
+        mut self,
+        path: &str,
+        methods: &[&'static str],
+        access: Access,
+        method_router: MethodRouter<AppState>,
+    ) -> Self {
         for m in methods {
-            self.table.push(RouteInfo { method: m, path: path.to_string(), access });
+            self.table.push(RouteInfo {
+                method: m,
+                path: path.to_string(),
+                access,
+            });
         }
-        self.router = self.router.route(path, method_router.layer(from_fn_with_state(access, guard)));
+        self.router = self
+            .router
+            .route(path, method_router.layer(from_fn_with_state(access, guard)));
         self
     }
 

@@ -51,15 +51,24 @@ impl PageCtx {
     }
 
     pub fn user_name(&self) -> String {
-        self.actor.user().map(|u| u.display_name.clone()).unwrap_or_default()
+        self.actor
+            .user()
+            .map(|u| u.display_name.clone())
+            .unwrap_or_default()
     }
 
     pub fn role_name(&self) -> String {
-        self.actor.role().map(|r| self.t(&r.message_key())).unwrap_or_default()
+        self.actor
+            .role()
+            .map(|r| self.t(&r.message_key()))
+            .unwrap_or_default()
     }
 
     pub fn region_code(&self) -> String {
-        self.actor.user().map(|u| u.region.to_string()).unwrap_or_default()
+        self.actor
+            .user()
+            .map(|u| u.region.to_string())
+            .unwrap_or_default()
     }
 
     pub fn logged_in(&self) -> bool {
@@ -67,19 +76,38 @@ impl PageCtx {
     }
 
     pub fn is_current(&self, href: &str) -> bool {
-        if href == "/" { self.path == "/" } else { self.path.starts_with(href) }
+        if href == "/" {
+            self.path == "/"
+        } else {
+            self.path.starts_with(href)
+        }
     }
 
     /// Navigation for the actor's role.
     pub fn nav(&self) -> Vec<NavItem> {
-        let mut items = vec![NavItem { href: "/", key: "nav.home" }, NavItem { href: "/regions", key: "nav.regions" }];
+        let mut items = vec![
+            NavItem {
+                href: "/",
+                key: "nav.home",
+            },
+            NavItem {
+                href: "/regions",
+                key: "nav.regions",
+            },
+        ];
         match self.actor.role() {
             Some(Role::SysAdmin) | Some(Role::ProvinceOfficer) => {
-                items.push(NavItem { href: "/admin/audit", key: "nav.audit" });
+                items.push(NavItem {
+                    href: "/admin/audit",
+                    key: "nav.audit",
+                });
             }
             _ => {}
         }
-        items.push(NavItem { href: "/api/docs", key: "nav.api" });
+        items.push(NavItem {
+            href: "/api/docs",
+            key: "nav.api",
+        });
         items
     }
 }
@@ -87,7 +115,10 @@ impl PageCtx {
 impl<S: Send + Sync> axum::extract::FromRequestParts<S> for PageCtx {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut axum::http::request::Parts, _: &S) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _: &S,
+    ) -> Result<Self, Self::Rejection> {
         let jar = CookieJar::from_headers(&parts.headers);
         Ok(page_ctx(&jar, parts))
     }
@@ -102,28 +133,50 @@ fn page_ctx(jar: &CookieJar, parts: &axum::http::request::Parts) -> PageCtx {
     PageCtx {
         lang,
         elder: jar.get(ELDER_COOKIE).is_some_and(|c| c.value() == "1"),
-        csrf: parts.extensions.get::<CsrfToken>().map(|c| c.0.clone()).unwrap_or_default(),
-        actor: parts.extensions.get::<Actor>().cloned().unwrap_or(Actor::Public),
+        csrf: parts
+            .extensions
+            .get::<CsrfToken>()
+            .map(|c| c.0.clone())
+            .unwrap_or_default(),
+        actor: parts
+            .extensions
+            .get::<Actor>()
+            .cloned()
+            .unwrap_or(Actor::Public),
         path: parts.uri.path().to_string(),
     }
 }
 
 /// Chinese unless the browser asks for English first.
 fn accept_language(h: Option<&HeaderValue>) -> Option<Lang> {
-    let first = h?.to_str().ok()?.split(',').next()?.split(';').next()?.trim();
+    let first = h?
+        .to_str()
+        .ok()?
+        .split(',')
+        .next()?
+        .split(';')
+        .next()?
+        .trim();
     let primary = first.split('-').next()?;
     Lang::from_tag(primary)
 }
 
 /// Gives every browser a CSRF cookie (double-submit token) and makes it known to the page.
 pub async fn csrf_cookie(jar: CookieJar, mut req: Request, next: Next) -> Response {
-    let existing = jar.get(auth::CSRF_COOKIE).map(|c| c.value().to_owned()).filter(|v| v.len() == 64);
+    let existing = jar
+        .get(auth::CSRF_COOKIE)
+        .map(|c| c.value().to_owned())
+        .filter(|v| v.len() == 64);
     let fresh = existing.is_none();
     let token = existing.unwrap_or_else(|| auth::secrets::new_token().0);
     req.extensions_mut().insert(CsrfToken(token.clone()));
     let mut resp = next.run(req).await;
     if fresh {
-        let cookie = Cookie::build((auth::CSRF_COOKIE, token)).path("/").http_only(true).same_site(SameSite::Lax).build();
+        let cookie = Cookie::build((auth::CSRF_COOKIE, token))
+            .path("/")
+            .http_only(true)
+            .same_site(SameSite::Lax)
+            .build();
         if let Ok(v) = HeaderValue::from_str(&cookie.to_string()) {
             resp.headers_mut().append(header::SET_COOKIE, v);
         }
@@ -146,11 +199,21 @@ pub async fn html_errors(req: Request, next: Next) -> Response {
     if is_api || !wants_html {
         return resp;
     }
-    let Some(problem) = resp.extensions().get::<std::sync::Arc<Problem>>().cloned() else { return resp };
+    let Some(problem) = resp.extensions().get::<std::sync::Arc<Problem>>().cloned() else {
+        return resp;
+    };
     let status = resp.status();
     if status == StatusCode::UNAUTHORIZED {
-        let next = ctx_parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
-        return Redirect::to(&format!("/login?next={}", url::form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>())).into_response();
+        let next = ctx_parts
+            .uri
+            .path_and_query()
+            .map(|p| p.as_str())
+            .unwrap_or("/");
+        return Redirect::to(&format!(
+            "/login?next={}",
+            url::form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>()
+        ))
+        .into_response();
     }
     let jar = CookieJar::from_headers(&ctx_parts.headers);
     let ctx = page_ctx(&jar, &ctx_parts);
@@ -158,7 +221,12 @@ pub async fn html_errors(req: Request, next: Next) -> Response {
         Lang::Zh => problem.message.zh.clone(),
         Lang::En => problem.message.en.clone(),
     };
-    let page = crate::platform::web::ErrorPage { ctx, status: status.as_u16(), message, code: problem.code.clone() };
+    let page = crate::platform::web::ErrorPage {
+        ctx,
+        status: status.as_u16(),
+        message,
+        code: problem.code.clone(),
+    };
     (status, render(&page)).into_response()
 }
 
@@ -193,16 +261,36 @@ pub fn safe_next(next: Option<&str>) -> String {
 }
 
 /// `GET /prefs/lang/{tag}`: switches the language and goes back.
-pub async fn switch_lang(axum::extract::Path(tag): axum::extract::Path<String>, Query(q): Query<NextParam>, jar: CookieJar) -> Response {
+pub async fn switch_lang(
+    axum::extract::Path(tag): axum::extract::Path<String>,
+    Query(q): Query<NextParam>,
+    jar: CookieJar,
+) -> Response {
     let lang = Lang::from_tag(&tag).unwrap_or_default();
-    let jar = jar.add(Cookie::build((LANG_COOKIE, lang.tag())).path("/").same_site(SameSite::Lax).max_age(time_year()).build());
+    let jar = jar.add(
+        Cookie::build((LANG_COOKIE, lang.tag()))
+            .path("/")
+            .same_site(SameSite::Lax)
+            .max_age(time_year())
+            .build(),
+    );
     (jar, Redirect::to(&safe_next(q.next.as_deref()))).into_response()
 }
 
 /// `GET /prefs/elder/{on|off}`: the elder-friendly mode (适老化: larger text, higher contrast).
-pub async fn switch_elder(axum::extract::Path(v): axum::extract::Path<String>, Query(q): Query<NextParam>, jar: CookieJar) -> Response {
+pub async fn switch_elder(
+    axum::extract::Path(v): axum::extract::Path<String>,
+    Query(q): Query<NextParam>,
+    jar: CookieJar,
+) -> Response {
     let on = v == "on";
-    let jar = jar.add(Cookie::build((ELDER_COOKIE, if on { "1" } else { "0" })).path("/").same_site(SameSite::Lax).max_age(time_year()).build());
+    let jar = jar.add(
+        Cookie::build((ELDER_COOKIE, if on { "1" } else { "0" }))
+            .path("/")
+            .same_site(SameSite::Lax)
+            .max_age(time_year())
+            .build(),
+    );
     (jar, Redirect::to(&safe_next(q.next.as_deref()))).into_response()
 }
 
@@ -216,7 +304,10 @@ pub async fn asset(axum::extract::Path(path): axum::extract::Path<String>) -> Re
         Some(file) => {
             let mime = mime_guess::from_path(&path).first_or_octet_stream();
             (
-                [(header::CONTENT_TYPE, mime.as_ref().to_string()), (header::CACHE_CONTROL, "public, max-age=3600".to_string())],
+                [
+                    (header::CONTENT_TYPE, mime.as_ref().to_string()),
+                    (header::CACHE_CONTROL, "public, max-age=3600".to_string()),
+                ],
                 file.data.into_owned(),
             )
                 .into_response()

@@ -18,12 +18,29 @@ pub const GRID_EDITORS: &[Role] = Role::OFFICERS;
 pub fn routes() -> Routes {
     Routes::new()
         .api(Access::PUBLIC, routes!(api::get_region))
-        .api(Access::scoped(GRID_EDITORS, Scope::RegionParam("code")), routes!(api::create_grid))
-        .api(Access::scoped(GRID_EDITORS, Scope::Object(ObjectKind::Grid, "id")), routes!(api::get_grid, api::update_grid))
+        .api(
+            Access::scoped(GRID_EDITORS, Scope::RegionParam("code")),
+            routes!(api::create_grid),
+        )
+        .api(
+            Access::scoped(GRID_EDITORS, Scope::Object(ObjectKind::Grid, "id")),
+            routes!(api::get_grid, api::update_grid),
+        )
         .page("/regions", &["GET"], Access::PUBLIC, get(pages::tree_root))
-        .page("/regions/{code}", &["GET"], Access::PUBLIC, get(pages::tree))
-        .page("/regions/{code}/grids", &["POST"], Access::scoped(GRID_EDITORS, Scope::RegionParam("code")), axum::routing::post(pages::create_grid))
+        .page(
+            "/regions/{code}",
+            &["GET"],
+            Access::PUBLIC,
+            get(pages::tree),
+        )
+        .page(
+            "/regions/{code}/grids",
+            &["POST"],
+            Access::scoped(GRID_EDITORS, Scope::RegionParam("code")),
+            axum::routing::post(pages::create_grid),
+        )
 }
 
 /// Loads the division table shipped in the binary (2023 edition).
-pub const SHIPPED_DIVISIONS: &str = include_str!("../../../../datasets/divisions/zhejiang_divisions.csv");
+pub const SHIPPED_DIVISIONS: &str =
+    include_str!("../../../../datasets/divisions/zhejiang_divisions.csv");

@@ -78,7 +78,12 @@ pub fn validate_grid(g: &NewGrid) -> Result<(String, i64), crate::platform::AppE
     use crate::platform::AppError;
     let name = g.name.trim();
     if name.is_empty() {
-        return Err(AppError::invalid("name", "grid.name.empty", "请填写网格名称", "Enter the grid's name"));
+        return Err(AppError::invalid(
+            "name",
+            "grid.name.empty",
+            "请填写网格名称",
+            "Enter the grid's name",
+        ));
     }
     if name.chars().count() > GRID_NAME_MAX_CHARS {
         return Err(AppError::invalid(
@@ -110,14 +115,20 @@ pub struct BadLine {
 
 impl std::fmt::Display for BadLine {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "line {}, column {}: {}", self.line, self.column, self.reason)
+        write!(
+            f,
+            "line {}, column {}: {}",
+            self.line, self.column, self.reason
+        )
     }
 }
 
 /// Reads the division table (`code,name,level,parent_code,kind`), checking every code, level
 /// and parent; returns the rows ordered parents first, or every bad line.
 pub fn parse_divisions(csv_text: &str) -> Result<Vec<Region>, Vec<BadLine>> {
-    let mut rdr = csv::ReaderBuilder::new().has_headers(true).from_reader(csv_text.as_bytes());
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_reader(csv_text.as_bytes());
     let mut rows = Vec::new();
     let mut bad = Vec::new();
     for (i, rec) in rdr.records().enumerate() {
@@ -125,7 +136,11 @@ pub fn parse_divisions(csv_text: &str) -> Result<Vec<Region>, Vec<BadLine>> {
         let rec = match rec {
             Ok(r) => r,
             Err(e) => {
-                bad.push(BadLine { line, column: "*", reason: e.to_string() });
+                bad.push(BadLine {
+                    line,
+                    column: "*",
+                    reason: e.to_string(),
+                });
                 continue;
             }
         };
@@ -134,41 +149,79 @@ pub fn parse_divisions(csv_text: &str) -> Result<Vec<Region>, Vec<BadLine>> {
         let parsed = match codes::RegionCode::parse(&code) {
             Ok(c) => c,
             Err(e) => {
-                bad.push(BadLine { line, column: "code", reason: codes::CodeProblem::message_en(&e) });
+                bad.push(BadLine {
+                    line,
+                    column: "code",
+                    reason: codes::CodeProblem::message_en(&e),
+                });
                 continue;
             }
         };
         if level_key(parsed.level()) != level {
-            bad.push(BadLine { line, column: "level", reason: format!("code {code} is a {} code, not {level}", level_key(parsed.level())) });
+            bad.push(BadLine {
+                line,
+                column: "level",
+                reason: format!(
+                    "code {code} is a {} code, not {level}",
+                    level_key(parsed.level())
+                ),
+            });
             continue;
         }
         if name.is_empty() {
-            bad.push(BadLine { line, column: "name", reason: "empty name".into() });
+            bad.push(BadLine {
+                line,
+                column: "name",
+                reason: "empty name".into(),
+            });
             continue;
         }
         let kind = match (level.as_str(), kind.as_str()) {
             ("village", "urban" | "rural" | "special") => Some(kind),
             ("village", other) => {
-                bad.push(BadLine { line, column: "kind", reason: format!("village kind must be urban, rural or special, not {other:?}") });
+                bad.push(BadLine {
+                    line,
+                    column: "kind",
+                    reason: format!("village kind must be urban, rural or special, not {other:?}"),
+                });
                 continue;
             }
             (_, "") => None,
             (_, other) => {
-                bad.push(BadLine { line, column: "kind", reason: format!("only villages have a kind, found {other:?}") });
+                bad.push(BadLine {
+                    line,
+                    column: "kind",
+                    reason: format!("only villages have a kind, found {other:?}"),
+                });
                 continue;
             }
         };
-        rows.push(Region { code, name, level, parent_code: (!parent.is_empty()).then_some(parent), kind, edition: DIVISIONS_EDITION });
+        rows.push(Region {
+            code,
+            name,
+            level,
+            parent_code: (!parent.is_empty()).then_some(parent),
+            kind,
+            edition: DIVISIONS_EDITION,
+        });
     }
     // Every parent must exist in the file (or be the province's none).
     let known: std::collections::HashSet<&str> = rows.iter().map(|r| r.code.as_str()).collect();
     for (i, r) in rows.iter().enumerate() {
         if let Some(p) = &r.parent_code {
             if !known.contains(p.as_str()) {
-                bad.push(BadLine { line: i + 2, column: "parent_code", reason: format!("parent {p} is not in the file") });
+                bad.push(BadLine {
+                    line: i + 2,
+                    column: "parent_code",
+                    reason: format!("parent {p} is not in the file"),
+                });
             }
         } else if r.level != "province" {
-            bad.push(BadLine { line: i + 2, column: "parent_code", reason: "only the province has no parent".into() });
+            bad.push(BadLine {
+                line: i + 2,
+                column: "parent_code",
+                reason: "only the province has no parent".into(),
+            });
         }
     }
     if !bad.is_empty() {
@@ -200,11 +253,18 @@ fn level_rank(level: &str) -> u8 {
 
 /// Keeps the rows inside any of `prefixes` (and their parents), for small test databases.
 pub fn subset(rows: Vec<Region>, codes_inside: &[&str]) -> Vec<Region> {
-    let parents: Vec<codes::RegionCode> = codes_inside.iter().filter_map(|c| codes::RegionCode::parse(c).ok()).collect();
+    let parents: Vec<codes::RegionCode> = codes_inside
+        .iter()
+        .filter_map(|c| codes::RegionCode::parse(c).ok())
+        .collect();
     rows.into_iter()
         .filter(|r| {
-            let Ok(code) = codes::RegionCode::parse(&r.code) else { return false };
-            parents.iter().any(|p| p.contains(&code) || code.contains(p))
+            let Ok(code) = codes::RegionCode::parse(&r.code) else {
+                return false;
+            };
+            parents
+                .iter()
+                .any(|p| p.contains(&code) || code.contains(p))
         })
         .collect()
 }
@@ -220,19 +280,42 @@ mod tests {
         let rows = parse_divisions(SHIPPED).expect("shipped table is valid");
         let count = |level: &str| rows.iter().filter(|r| r.level == level).count();
         assert_eq!(rows.len(), 27_036);
-        assert_eq!((count("province"), count("city"), count("county"), count("township"), count("village")), (1, 11, 90, 1_387, 25_547));
+        assert_eq!(
+            (
+                count("province"),
+                count("city"),
+                count("county"),
+                count("township"),
+                count("village")
+            ),
+            (1, 11, 90, 1_387, 25_547)
+        );
         let kind = |k: &str| rows.iter().filter(|r| r.kind.as_deref() == Some(k)).count();
-        assert_eq!((kind("urban"), kind("rural"), kind("special")), (5_784, 19_707, 56));
+        assert_eq!(
+            (kind("urban"), kind("rural"), kind("special")),
+            (5_784, 19_707, 56)
+        );
         // Parents come before children, so inserting in order satisfies the foreign key.
-        let pos: std::collections::HashMap<&str, usize> = rows.iter().enumerate().map(|(i, r)| (r.code.as_str(), i)).collect();
-        assert!(rows.iter().all(|r| r.parent_code.as_ref().is_none_or(|p| pos[p.as_str()] < pos[r.code.as_str()])));
+        let pos: std::collections::HashMap<&str, usize> = rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.code.as_str(), i))
+            .collect();
+        assert!(rows.iter().all(|r| {
+            r.parent_code
+                .as_ref()
+                .is_none_or(|p| pos[p.as_str()] < pos[r.code.as_str()])
+        }));
     }
 
     #[test]
     fn bad_lines_are_named() {
         let text = "code,name,level,parent_code,kind\n330000,浙江省,province,,\n3301X0,杭州市,city,330000,\n330100,杭州市,county,330000,\n330106001001,某社区,village,330106001,suburban\n";
         let bad = parse_divisions(text).unwrap_err();
-        assert_eq!(bad.iter().map(|b| (b.line, b.column)).collect::<Vec<_>>(), vec![(3, "code"), (4, "level"), (5, "kind")]);
+        assert_eq!(
+            bad.iter().map(|b| (b.line, b.column)).collect::<Vec<_>>(),
+            vec![(3, "code"), (4, "level"), (5, "kind")]
+        );
     }
 
     #[test]
@@ -244,7 +327,12 @@ mod tests {
 
     #[test]
     fn grid_rules_hold_at_their_bounds() {
-        let g = |name: &str, h: Option<i64>| validate_grid(&NewGrid { name: name.into(), households: h });
+        let g = |name: &str, h: Option<i64>| {
+            validate_grid(&NewGrid {
+                name: name.into(),
+                households: h,
+            })
+        };
         assert!(g(&"网".repeat(GRID_NAME_MAX_CHARS), Some(GRID_HOUSEHOLDS_MAX)).is_ok());
         assert!(g(&"网".repeat(GRID_NAME_MAX_CHARS + 1), None).is_err());
         assert!(g("  ", None).is_err());

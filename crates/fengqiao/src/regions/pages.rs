@@ -27,7 +27,9 @@ impl TreePage {
     }
 
     pub fn kind_name(&self, kind: &Option<String>) -> String {
-        kind.as_ref().map(|k| self.ctx.t(&format!("kind.{k}"))).unwrap_or_default()
+        kind.as_ref()
+            .map(|k| self.ctx.t(&format!("kind.{k}")))
+            .unwrap_or_default()
     }
 }
 
@@ -35,15 +37,31 @@ pub async fn tree_root(state: State<AppState>, ctx: PageCtx) -> AppResult<Respon
     tree(state, ctx, Path("330000".to_string())).await
 }
 
-pub async fn tree(State(state): State<AppState>, ctx: PageCtx, Path(code): Path<String>) -> AppResult<Response> {
+pub async fn tree(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(code): Path<String>,
+) -> AppResult<Response> {
     let view = super::api::region_view(&state, &code).await?;
     Ok(render(&page(ctx, view, None, String::new(), String::new())))
 }
 
-fn page(ctx: PageCtx, view: RegionView, form_error: Option<(String, String)>, form_name: String, form_households: String) -> TreePage {
+fn page(
+    ctx: PageCtx,
+    view: RegionView,
+    form_error: Option<(String, String)>,
+    form_name: String,
+    form_households: String,
+) -> TreePage {
     let can_edit_grids = view.region.level == "village"
-        && codes::RegionCode::parse(&view.region.code)
-            .is_ok_and(|c| crate::platform::auth::authorize(&ctx.actor, &Access::roles(super::GRID_EDITORS), Some(&c)).is_ok());
+        && codes::RegionCode::parse(&view.region.code).is_ok_and(|c| {
+            crate::platform::auth::authorize(
+                &ctx.actor,
+                &Access::roles(super::GRID_EDITORS),
+                Some(&c),
+            )
+            .is_ok()
+        });
     TreePage {
         ctx,
         view,
@@ -61,25 +79,51 @@ pub struct GridForm {
 }
 
 /// The grid form: on bad input the page comes back with the message beside the field.
-pub async fn create_grid(State(state): State<AppState>, ctx: PageCtx, Path(code): Path<String>, Form(form): Form<GridForm>) -> AppResult<Response> {
+pub async fn create_grid(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(code): Path<String>,
+    Form(form): Form<GridForm>,
+) -> AppResult<Response> {
     let households = match form.households.trim() {
         "" => Ok(None),
-        s => s.parse::<i64>().map(Some).map_err(|_| AppError::invalid("households", "grid.households.number", "户数应为整数", "Households must be a whole number")),
+        s => s.parse::<i64>().map(Some).map_err(|_| {
+            AppError::invalid(
+                "households",
+                "grid.households.number",
+                "户数应为整数",
+                "Households must be a whole number",
+            )
+        }),
     };
-    let submitted = NewGrid { name: form.name.clone(), households: households.as_ref().ok().copied().flatten() };
+    let submitted = NewGrid {
+        name: form.name.clone(),
+        households: households.as_ref().ok().copied().flatten(),
+    };
     let result = match households {
         Ok(_) => super::api::create(&state, &ctx.actor, &code, &submitted).await,
         Err(e) => Err(e),
     };
     match result {
         Ok(_) => Ok(Redirect::to(&format!("/regions/{code}")).into_response()),
-        Err(AppError::Invalid { field, message, .. }) | Err(AppError::Conflict { field: Some(field), message, .. }) => {
+        Err(AppError::Invalid { field, message, .. })
+        | Err(AppError::Conflict {
+            field: Some(field),
+            message,
+            ..
+        }) => {
             let view = super::api::region_view(&state, &code).await?;
             let msg = match ctx.lang {
                 crate::platform::i18n::Lang::Zh => message.zh,
                 crate::platform::i18n::Lang::En => message.en,
             };
-            let mut resp = render(&page(ctx, view, Some((field, msg)), form.name, form.households));
+            let mut resp = render(&page(
+                ctx,
+                view,
+                Some((field, msg)),
+                form.name,
+                form.households,
+            ));
             *resp.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
             Ok(resp)
         }

@@ -13,7 +13,11 @@ use crate::{with_db, with_tx};
 const BATCH: usize = 400;
 
 /// Inserts or updates the division table (parents first), in one transaction.
-pub async fn upsert_regions(db: &Db, rows: &[Region], mut progress: impl FnMut(usize)) -> AppResult<()> {
+pub async fn upsert_regions(
+    db: &Db,
+    rows: &[Region],
+    mut progress: impl FnMut(usize),
+) -> AppResult<()> {
     with_tx!(db, tx => {
         for chunk in rows.chunks(BATCH) {
             let mut sql = String::from("INSERT INTO regions (code, name, level, parent_code, kind, edition) VALUES ");
@@ -35,17 +39,23 @@ pub async fn upsert_regions(db: &Db, rows: &[Region], mut progress: impl FnMut(u
 }
 
 pub async fn count_regions(db: &Db) -> AppResult<i64> {
-    Ok(with_db!(db, pool => sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM regions").fetch_one(pool).await?))
+    Ok(
+        with_db!(db, pool => sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM regions").fetch_one(pool).await?),
+    )
 }
 
 pub async fn get(db: &Db, code: &str) -> AppResult<Option<Region>> {
-    Ok(with_db!(db, pool => sqlx::query_as::<_, Region>("SELECT code, name, level, parent_code, kind, edition FROM regions WHERE code = $1")
-        .bind(code).fetch_optional(pool).await?))
+    Ok(
+        with_db!(db, pool => sqlx::query_as::<_, Region>("SELECT code, name, level, parent_code, kind, edition FROM regions WHERE code = $1")
+        .bind(code).fetch_optional(pool).await?),
+    )
 }
 
 pub async fn children(db: &Db, code: &str) -> AppResult<Vec<Region>> {
-    Ok(with_db!(db, pool => sqlx::query_as::<_, Region>("SELECT code, name, level, parent_code, kind, edition FROM regions WHERE parent_code = $1 ORDER BY code")
-        .bind(code).fetch_all(pool).await?))
+    Ok(
+        with_db!(db, pool => sqlx::query_as::<_, Region>("SELECT code, name, level, parent_code, kind, edition FROM regions WHERE parent_code = $1 ORDER BY code")
+        .bind(code).fetch_all(pool).await?),
+    )
 }
 
 /// Parents of a region, from the province down (following the stored parent links, which are
@@ -54,7 +64,9 @@ pub async fn parents(db: &Db, region: &Region) -> AppResult<Vec<Region>> {
     let mut out = Vec::new();
     let mut next = region.parent_code.clone();
     while let Some(code) = next {
-        let Some(p) = get(db, &code).await? else { break };
+        let Some(p) = get(db, &code).await? else {
+            break;
+        };
         next = p.parent_code.clone();
         out.push(p);
     }
@@ -82,15 +94,27 @@ pub async fn counts(db: &Db, region: &codes::RegionCode) -> AppResult<RegionCoun
     ).bind(&prefix).bind(region.to_string()).fetch_one(pool).await?);
     let grids = with_db!(db, pool => sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM grids WHERE region_code LIKE $1")
         .bind(&prefix).fetch_one(pool).await?);
-    Ok(RegionCounts { townships: r.townships, villages: r.villages, urban: r.urban, rural: r.rural, grids })
+    Ok(RegionCounts {
+        townships: r.townships,
+        villages: r.villages,
+        urban: r.urban,
+        rural: r.rural,
+        grids,
+    })
 }
 
 /// The children of a region with their counts, in two grouped queries rather than one per child.
 pub async fn children_with_counts(db: &Db, parent: &Region) -> AppResult<Vec<ChildRegion>> {
     let kids = children(db, &parent.code).await?;
-    let Some(first) = kids.first() else { return Ok(Vec::new()) };
-    let child = codes::RegionCode::parse(&first.code).map_err(|e| anyhow::anyhow!("stored code: {e:?}"))?;
-    let prefix = region_prefix(&codes::RegionCode::parse(&parent.code).map_err(|e| anyhow::anyhow!("stored code: {e:?}"))?);
+    let Some(first) = kids.first() else {
+        return Ok(Vec::new());
+    };
+    let child =
+        codes::RegionCode::parse(&first.code).map_err(|e| anyhow::anyhow!("stored code: {e:?}"))?;
+    let prefix = region_prefix(
+        &codes::RegionCode::parse(&parent.code)
+            .map_err(|e| anyhow::anyhow!("stored code: {e:?}"))?,
+    );
     let len = region_prefix(&child).len() as i32 - 1;
     #[derive(sqlx::FromRow)]
     struct Row {
@@ -123,7 +147,13 @@ pub async fn children_with_counts(db: &Db, parent: &Region) -> AppResult<Vec<Chi
             let mut counts = rows
                 .iter()
                 .find(|r| r.k == key)
-                .map(|r| RegionCounts { townships: r.townships, villages: r.villages, urban: r.urban, rural: r.rural, grids: 0 })
+                .map(|r| RegionCounts {
+                    townships: r.townships,
+                    villages: r.villages,
+                    urban: r.urban,
+                    rural: r.rural,
+                    grids: 0,
+                })
                 .unwrap_or_default();
             // A child's own row is counted in its group; count only what lies below it.
             match region.level.as_str() {
@@ -138,24 +168,42 @@ pub async fn children_with_counts(db: &Db, parent: &Region) -> AppResult<Vec<Chi
 }
 
 pub async fn grids_in(db: &Db, region_code: &str) -> AppResult<Vec<Grid>> {
-    Ok(with_db!(db, pool => sqlx::query_as::<_, Grid>("SELECT id, region_code, name, households FROM grids WHERE region_code = $1 ORDER BY name")
-        .bind(region_code).fetch_all(pool).await?))
+    Ok(
+        with_db!(db, pool => sqlx::query_as::<_, Grid>("SELECT id, region_code, name, households FROM grids WHERE region_code = $1 ORDER BY name")
+        .bind(region_code).fetch_all(pool).await?),
+    )
 }
 
 pub async fn grid(db: &Db, id: Uuid) -> AppResult<Option<Grid>> {
-    Ok(with_db!(db, pool => sqlx::query_as::<_, Grid>("SELECT id, region_code, name, households FROM grids WHERE id = $1")
-        .bind(id).fetch_optional(pool).await?))
+    Ok(
+        with_db!(db, pool => sqlx::query_as::<_, Grid>("SELECT id, region_code, name, households FROM grids WHERE id = $1")
+        .bind(id).fetch_optional(pool).await?),
+    )
 }
 
 /// The region of a grid, for the access check.
 pub async fn grid_region(db: &Db, id: Uuid) -> AppResult<Option<String>> {
-    Ok(with_db!(db, pool => sqlx::query_scalar::<_, String>("SELECT region_code FROM grids WHERE id = $1")
-        .bind(id).fetch_optional(pool).await?))
+    Ok(
+        with_db!(db, pool => sqlx::query_scalar::<_, String>("SELECT region_code FROM grids WHERE id = $1")
+        .bind(id).fetch_optional(pool).await?),
+    )
 }
 
 /// Creates a grid under a community, with its audit row and event.
-pub async fn create_grid(db: &Db, now: DateTime<Utc>, actor: &Actor, region_code: &str, name: &str, households: i64) -> AppResult<Grid> {
-    let grid = Grid { id: Uuid::now_v7(), region_code: region_code.to_string(), name: name.to_string(), households };
+pub async fn create_grid(
+    db: &Db,
+    now: DateTime<Utc>,
+    actor: &Actor,
+    region_code: &str,
+    name: &str,
+    households: i64,
+) -> AppResult<Grid> {
+    let grid = Grid {
+        id: Uuid::now_v7(),
+        region_code: region_code.to_string(),
+        name: name.to_string(),
+        households,
+    };
     with_tx!(db, tx => {
         sqlx::query("INSERT INTO grids (id, region_code, name, households, created_at) VALUES ($1, $2, $3, $4, $5)")
             .bind(grid.id).bind(&grid.region_code).bind(&grid.name).bind(grid.households).bind(now)
@@ -174,7 +222,14 @@ pub async fn create_grid(db: &Db, now: DateTime<Utc>, actor: &Actor, region_code
 }
 
 /// Renames a grid or changes its household count, with before and after in the audit log.
-pub async fn update_grid(db: &Db, now: DateTime<Utc>, actor: &Actor, id: Uuid, name: &str, households: i64) -> AppResult<Grid> {
+pub async fn update_grid(
+    db: &Db,
+    now: DateTime<Utc>,
+    actor: &Actor,
+    id: Uuid,
+    name: &str,
+    households: i64,
+) -> AppResult<Grid> {
     let updated = with_tx!(db, tx => {
         let before = sqlx::query_as::<_, Grid>("SELECT id, region_code, name, households FROM grids WHERE id = $1")
             .bind(id).fetch_one(&mut *tx).await?;
@@ -197,18 +252,26 @@ pub async fn update_grid(db: &Db, now: DateTime<Utc>, actor: &Actor, id: Uuid, n
 }
 
 pub async fn count_grids(db: &Db) -> AppResult<i64> {
-    Ok(with_db!(db, pool => sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM grids").fetch_one(pool).await?))
+    Ok(
+        with_db!(db, pool => sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM grids").fetch_one(pool).await?),
+    )
 }
 
 /// Village-level codes inside a prefix (for the demo loader).
 pub async fn village_codes(db: &Db, prefix: &str, limit: i64) -> AppResult<Vec<String>> {
-    Ok(with_db!(db, pool => sqlx::query_scalar::<_, String>("SELECT code FROM regions WHERE level = 'village' AND code LIKE $1 ORDER BY code LIMIT $2")
-        .bind(prefix).bind(limit).fetch_all(pool).await?))
+    Ok(
+        with_db!(db, pool => sqlx::query_scalar::<_, String>("SELECT code FROM regions WHERE level = 'village' AND code LIKE $1 ORDER BY code LIMIT $2")
+        .bind(prefix).bind(limit).fetch_all(pool).await?),
+    )
 }
 
 /// Bulk insert of demo grids, skipping any that exist (same community and name).
 /// The demo loader is a bootstrap path, not an officer's action, so it writes no audit rows.
-pub async fn insert_grids_if_absent(db: &Db, now: DateTime<Utc>, grids: &[(String, String, i64)]) -> AppResult<()> {
+pub async fn insert_grids_if_absent(
+    db: &Db,
+    now: DateTime<Utc>,
+    grids: &[(String, String, i64)],
+) -> AppResult<()> {
     with_tx!(db, tx => {
         for chunk in grids.chunks(BATCH) {
             let mut sql = String::from("INSERT INTO grids (id, region_code, name, households, created_at) VALUES ");

@@ -11,11 +11,18 @@ use crate::platform::{AppResult, AppState};
 #[utoipa::path(get, path = "/api/v1/codes/uscc/{code}", tag = "codes",
     params(("code" = String, Path, description = "The 18-character code")),
     responses((status = 200, body = UsccCheck)))]
-pub async fn uscc(State(state): State<AppState>, Path(code): Path<String>) -> AppResult<Json<UsccCheck>> {
+pub async fn uscc(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+) -> AppResult<Json<UsccCheck>> {
     // Look the area up first (a valid code has it at positions 3–8), then build the answer.
-    let region = codes::Uscc::parse(&code).ok().map(|u| u.region_code().to_string());
+    let region = codes::Uscc::parse(&code)
+        .ok()
+        .map(|u| u.region_code().to_string());
     let name = match &region {
-        Some(r) => crate::regions::store::get(&state.db, r).await?.map(|r| r.name),
+        Some(r) => crate::regions::store::get(&state.db, r)
+            .await?
+            .map(|r| r.name),
         None => None,
     };
     Ok(Json(check_uscc(&code, |_| name.clone())))

@@ -49,7 +49,12 @@ pub struct UsccCheck {
 }
 
 pub fn fault(e: &dyn codes::CodeProblem) -> CodeFault {
-    CodeFault { code: e.code().to_string(), position: e.position(), message_zh: e.message_zh(), message_en: e.message_en() }
+    CodeFault {
+        code: e.code().to_string(),
+        position: e.position(),
+        message_zh: e.message_zh(),
+        message_en: e.message_en(),
+    }
 }
 
 /// Checks a USCC; `region_name` names the area of positions 3–8 when the division table knows it.
@@ -61,7 +66,10 @@ pub fn check_uscc(input: &str, region_name: impl Fn(&str) -> Option<String>) -> 
             let region = u.region_code().to_string();
             let (zh, en) = match region_name(&region) {
                 Some(name) => (name.clone(), name),
-                None => ("（区划表中未找到）".to_string(), "(not in the division table)".to_string()),
+                None => (
+                    "（区划表中未找到）".to_string(),
+                    "(not in the division table)".to_string(),
+                ),
             };
             let s = u.as_str().to_string();
             UsccCheck {
@@ -69,16 +77,34 @@ pub fn check_uscc(input: &str, region_name: impl Fn(&str) -> Option<String>) -> 
                 valid: true,
                 normalized: Some(s.clone()),
                 parts: Some(UsccParts {
-                    authority: Part { value: s[0..1].to_string(), zh: authority.name_zh().into(), en: authority.name_en().into() },
-                    org_type: Part { value: s[1..2].to_string(), zh: org_type.name_zh().into(), en: org_type.name_en().into() },
-                    region: Part { value: region, zh, en },
+                    authority: Part {
+                        value: s[0..1].to_string(),
+                        zh: authority.name_zh().into(),
+                        en: authority.name_en().into(),
+                    },
+                    org_type: Part {
+                        value: s[1..2].to_string(),
+                        zh: org_type.name_zh().into(),
+                        en: org_type.name_en().into(),
+                    },
+                    region: Part {
+                        value: region,
+                        zh,
+                        en,
+                    },
                     org_code: u.org_code().to_string(),
                     check: s[17..18].to_string(),
                 }),
                 fault: None,
             }
         }
-        Err(e) => UsccCheck { input: input.to_string(), valid: false, normalized: None, parts: None, fault: Some(fault(&e)) },
+        Err(e) => UsccCheck {
+            input: input.to_string(),
+            valid: false,
+            normalized: None,
+            parts: None,
+            fault: Some(fault(&e)),
+        },
     }
 }
 
@@ -88,7 +114,9 @@ mod tests {
 
     #[test]
     fn a_worked_example_of_domain_md_reads_part_by_part() {
-        let c = check_uscc("51330106MJ0A000178", |r| (r == "330106").then(|| "西湖区".to_string()));
+        let c = check_uscc("51330106MJ0A000178", |r| {
+            (r == "330106").then(|| "西湖区".to_string())
+        });
         assert!(c.valid);
         let p = c.parts.unwrap();
         assert_eq!(p.authority.zh, "民政");

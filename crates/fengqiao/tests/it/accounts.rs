@@ -8,7 +8,11 @@ use crate::{TestApp, assert_problem, each_backend};
 /// A browser-like client: keeps cookies, does not follow redirects.
 pub fn browser() -> (reqwest::Client, std::sync::Arc<reqwest::cookie::Jar>) {
     let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
-    let c = reqwest::Client::builder().cookie_provider(jar.clone()).redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let c = reqwest::Client::builder()
+        .cookie_provider(jar.clone())
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
     (c, jar)
 }
 
@@ -16,7 +20,13 @@ pub fn browser() -> (reqwest::Client, std::sync::Arc<reqwest::cookie::Jar>) {
 pub fn csrf(jar: &reqwest::cookie::Jar, base: &str) -> String {
     use reqwest::cookie::CookieStore;
     let header = jar.cookies(&base.parse().unwrap()).expect("cookies");
-    header.to_str().unwrap().split("; ").find_map(|c| c.strip_prefix("fq_csrf=")).expect("csrf cookie").to_string()
+    header
+        .to_str()
+        .unwrap()
+        .split("; ")
+        .find_map(|c| c.strip_prefix("fq_csrf="))
+        .expect("csrf cookie")
+        .to_string()
 }
 
 /// Logs a browser in through the login form; returns the client and its CSRF token.
@@ -26,7 +36,12 @@ pub async fn browser_login(app: &TestApp, username: &str) -> (reqwest::Client, S
     let token = csrf(&jar, &app.base);
     let r = c
         .post(app.url("/login"))
-        .form(&[("_csrf", token.as_str()), ("username", username), ("password", fengqiao::demo::DEMO_PASSWORD), ("next", "/regions")])
+        .form(&[
+            ("_csrf", token.as_str()),
+            ("username", username),
+            ("password", fengqiao::demo::DEMO_PASSWORD),
+            ("next", "/regions"),
+        ])
         .send()
         .await
         .unwrap();
@@ -43,15 +58,52 @@ async fn a_token_is_issued_for_the_right_password_only() {
         assert_eq!(s, StatusCode::OK);
         assert_eq!(me["role"], "county_officer");
         assert_eq!(me["region_code"], "330106");
-        let bad = app.send_as(reqwest::Method::POST, None, "/api/v1/auth/token", &json!({"username": "xihu", "password": "wrong"})).await;
-        assert_problem(&bad, StatusCode::UNAUTHORIZED, "login.failed", Some("password"));
+        let bad = app
+            .send_as(
+                reqwest::Method::POST,
+                None,
+                "/api/v1/auth/token",
+                &json!({"username": "xihu", "password": "wrong"}),
+            )
+            .await;
+        assert_problem(
+            &bad,
+            StatusCode::UNAUTHORIZED,
+            "login.failed",
+            Some("password"),
+        );
         // An unknown user gets the same answer as a wrong password.
-        let unknown = app.send_as(reqwest::Method::POST, None, "/api/v1/auth/token", &json!({"username": "nobody", "password": "wrong"})).await;
+        let unknown = app
+            .send_as(
+                reqwest::Method::POST,
+                None,
+                "/api/v1/auth/token",
+                &json!({"username": "nobody", "password": "wrong"}),
+            )
+            .await;
         assert_eq!(unknown.1["code"], bad.1["code"]);
-        let missing = app.send_as(reqwest::Method::POST, None, "/api/v1/auth/token", &json!({"username": "", "password": "x"})).await;
-        assert_problem(&missing, StatusCode::UNPROCESSABLE_ENTITY, "login.missing", Some("username"));
-        assert_eq!(app.get_as(Some("not-a-token"), "/api/v1/me").await.0, StatusCode::UNAUTHORIZED);
-        assert_eq!(app.get_as(None, "/api/v1/me").await.0, StatusCode::UNAUTHORIZED);
+        let missing = app
+            .send_as(
+                reqwest::Method::POST,
+                None,
+                "/api/v1/auth/token",
+                &json!({"username": "", "password": "x"}),
+            )
+            .await;
+        assert_problem(
+            &missing,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "login.missing",
+            Some("username"),
+        );
+        assert_eq!(
+            app.get_as(Some("not-a-token"), "/api/v1/me").await.0,
+            StatusCode::UNAUTHORIZED
+        );
+        assert_eq!(
+            app.get_as(None, "/api/v1/me").await.0,
+            StatusCode::UNAUTHORIZED
+        );
         app
     })
     .await;
@@ -63,17 +115,27 @@ async fn the_fifth_failure_locks_the_username_until_the_window_passes() {
         let attempt = |password: &'static str| {
             let url = app.url("/api/v1/auth/token");
             async move {
-                TestApp::client().post(url).json(&json!({"username": "binjiang", "password": password})).send().await.unwrap().status()
+                TestApp::client()
+                    .post(url)
+                    .json(&json!({"username": "binjiang", "password": password}))
+                    .send()
+                    .await
+                    .unwrap()
+                    .status()
             }
         };
         for _ in 0..5 {
             assert_eq!(attempt("wrong").await, StatusCode::UNAUTHORIZED);
         }
         // Even the right password is refused now (limit: 5 failures in 15 minutes).
-        assert_eq!(attempt(fengqiao::demo::DEMO_PASSWORD).await, StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(
+            attempt(fengqiao::demo::DEMO_PASSWORD).await,
+            StatusCode::TOO_MANY_REQUESTS
+        );
         // Other users are not affected.
         app.token("xihu").await;
-        app.clock.advance(chrono::Duration::minutes(15) + chrono::Duration::seconds(1));
+        app.clock
+            .advance(chrono::Duration::minutes(15) + chrono::Duration::seconds(1));
         assert_eq!(attempt(fengqiao::demo::DEMO_PASSWORD).await, StatusCode::OK);
         app
     })
@@ -84,7 +146,13 @@ async fn the_fifth_failure_locks_the_username_until_the_window_passes() {
 async fn four_failures_do_not_lock() {
     each_backend(|app: TestApp| async move {
         for _ in 0..4 {
-            let s = TestApp::client().post(app.url("/api/v1/auth/token")).json(&json!({"username": "binjiang", "password": "x"})).send().await.unwrap().status();
+            let s = TestApp::client()
+                .post(app.url("/api/v1/auth/token"))
+                .json(&json!({"username": "binjiang", "password": "x"}))
+                .send()
+                .await
+                .unwrap()
+                .status();
             assert_eq!(s, StatusCode::UNAUTHORIZED);
         }
         app.token("binjiang").await;
@@ -100,31 +168,111 @@ async fn a_browser_session_is_httponly_samesite_and_forms_need_the_csrf_token() 
         c.get(app.url("/login")).send().await.unwrap();
         let token = csrf(&jar, &app.base);
         // Without the token the form is refused and nobody is logged in.
-        let r = c.post(app.url("/login")).form(&[("username", "xihu"), ("password", fengqiao::demo::DEMO_PASSWORD)]).send().await.unwrap();
+        let r = c
+            .post(app.url("/login"))
+            .form(&[
+                ("username", "xihu"),
+                ("password", fengqiao::demo::DEMO_PASSWORD),
+            ])
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
-        assert_eq!(app.scalar("SELECT COUNT(*) FROM sessions WHERE kind = 'session'").await, 0);
-        let r = c.post(app.url("/login")).form(&[("_csrf", token.as_str()), ("username", "xihu"), ("password", fengqiao::demo::DEMO_PASSWORD)]).send().await.unwrap();
+        assert_eq!(
+            app.scalar("SELECT COUNT(*) FROM sessions WHERE kind = 'session'")
+                .await,
+            0
+        );
+        let r = c
+            .post(app.url("/login"))
+            .form(&[
+                ("_csrf", token.as_str()),
+                ("username", "xihu"),
+                ("password", fengqiao::demo::DEMO_PASSWORD),
+            ])
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
-        let set_cookie = r.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_string()).find(|v| v.starts_with("fq_session=")).unwrap();
+        let set_cookie = r
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .map(|v| v.to_str().unwrap().to_string())
+            .find(|v| v.starts_with("fq_session="))
+            .unwrap();
         assert!(set_cookie.contains("HttpOnly"), "{set_cookie}");
         assert!(set_cookie.contains("SameSite=Lax"), "{set_cookie}");
-        let home = c.get(app.url("/")).send().await.unwrap().text().await.unwrap();
+        let home = c
+            .get(app.url("/"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
         assert!(home.contains("西湖区局"), "home shows the user");
         // A logged-in form post without the token is refused too.
-        let r = c.post(app.url("/regions/330106004053/grids")).form(&[("name", "无令牌网格"), ("households", "")]).send().await.unwrap();
+        let r = c
+            .post(app.url("/regions/330106004053/grids"))
+            .form(&[("name", "无令牌网格"), ("households", "")])
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
-        assert_eq!(app.scalar("SELECT COUNT(*) FROM grids WHERE name = '无令牌网格'").await, 0);
-        let r = c.post(app.url("/regions/330106004053/grids")).form(&[("_csrf", token.as_str()), ("name", "表单网格"), ("households", "300")]).send().await.unwrap();
+        assert_eq!(
+            app.scalar("SELECT COUNT(*) FROM grids WHERE name = '无令牌网格'")
+                .await,
+            0
+        );
+        let r = c
+            .post(app.url("/regions/330106004053/grids"))
+            .form(&[
+                ("_csrf", token.as_str()),
+                ("name", "表单网格"),
+                ("households", "300"),
+            ])
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
-        assert_eq!(app.scalar("SELECT COUNT(*) FROM grids WHERE name = '表单网格'").await, 1);
+        assert_eq!(
+            app.scalar("SELECT COUNT(*) FROM grids WHERE name = '表单网格'")
+                .await,
+            1
+        );
         // A session cookie is not an API token.
-        let cookie_value = set_cookie.trim_start_matches("fq_session=").split(';').next().unwrap().to_string();
-        assert_eq!(app.get_as(Some(&cookie_value), "/api/v1/me").await.0, StatusCode::UNAUTHORIZED);
+        let cookie_value = set_cookie
+            .trim_start_matches("fq_session=")
+            .split(';')
+            .next()
+            .unwrap()
+            .to_string();
+        assert_eq!(
+            app.get_as(Some(&cookie_value), "/api/v1/me").await.0,
+            StatusCode::UNAUTHORIZED
+        );
         // Logging out ends the session.
-        let r = c.post(app.url("/logout")).form(&[("_csrf", token.as_str())]).send().await.unwrap();
+        let r = c
+            .post(app.url("/logout"))
+            .form(&[("_csrf", token.as_str())])
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
-        assert_eq!(app.scalar("SELECT COUNT(*) FROM sessions WHERE kind = 'session'").await, 0);
-        let home = c.get(app.url("/")).send().await.unwrap().text().await.unwrap();
+        assert_eq!(
+            app.scalar("SELECT COUNT(*) FROM sessions WHERE kind = 'session'")
+                .await,
+            0
+        );
+        let home = c
+            .get(app.url("/"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
         assert!(!home.contains("西湖区局"));
         app
     })
@@ -135,12 +283,27 @@ async fn a_browser_session_is_httponly_samesite_and_forms_need_the_csrf_token() 
 async fn a_bad_grid_form_comes_back_with_the_message_by_the_field() {
     each_backend(|app: TestApp| async move {
         let (c, token) = browser_login(&app, "xihu").await;
-        let r = c.post(app.url("/regions/330106004053/grids")).form(&[("_csrf", token.as_str()), ("name", ""), ("households", "abc")]).send().await.unwrap();
+        let r = c
+            .post(app.url("/regions/330106004053/grids"))
+            .form(&[
+                ("_csrf", token.as_str()),
+                ("name", ""),
+                ("households", "abc"),
+            ])
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
         let html = r.text().await.unwrap();
         assert!(html.contains("id=\"form-error\""), "{html}");
         assert!(html.contains("户数应为整数"));
-        assert_eq!(app.scalar("SELECT COUNT(*) FROM grids WHERE region_code = '330106004053' AND name = ''").await, 0);
+        assert_eq!(
+            app.scalar(
+                "SELECT COUNT(*) FROM grids WHERE region_code = '330106004053' AND name = ''"
+            )
+            .await,
+            0
+        );
         app
     })
     .await;
@@ -150,22 +313,66 @@ async fn a_bad_grid_form_comes_back_with_the_message_by_the_field() {
 async fn a_user_with_two_roles_switches_between_them() {
     each_backend(|app: TestApp| async move {
         use fengqiao::platform::auth::{Role, store};
-        store::create_user(&app.state.db, chrono::Utc::now(), "dual", "双岗 测试", "pw-dual-2026", &[(Role::CountyOfficer, "330106"), (Role::Inspector, "330108")]).await.unwrap();
+        store::create_user(
+            &app.state.db,
+            chrono::Utc::now(),
+            "dual",
+            "双岗 测试",
+            "pw-dual-2026",
+            &[(Role::CountyOfficer, "330106"), (Role::Inspector, "330108")],
+        )
+        .await
+        .unwrap();
         let (c, jar) = browser();
         c.get(app.url("/login")).send().await.unwrap();
         let token = csrf(&jar, &app.base);
-        c.post(app.url("/login")).form(&[("_csrf", token.as_str()), ("username", "dual"), ("password", "pw-dual-2026")]).send().await.unwrap();
-        let user_id = store::user_by_username(&app.state.db, "dual").await.unwrap().unwrap().id;
+        c.post(app.url("/login"))
+            .form(&[
+                ("_csrf", token.as_str()),
+                ("username", "dual"),
+                ("password", "pw-dual-2026"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        let user_id = store::user_by_username(&app.state.db, "dual")
+            .await
+            .unwrap()
+            .unwrap()
+            .id;
         let grants = store::grants_of(&app.state.db, user_id).await.unwrap();
         let inspector = grants.iter().find(|g| g.role == "inspector").unwrap();
-        let r = c.post(app.url("/session/role")).form(&[("_csrf", token.as_str()), ("grant", &inspector.id.to_string())]).send().await.unwrap();
+        let r = c
+            .post(app.url("/session/role"))
+            .form(&[
+                ("_csrf", token.as_str()),
+                ("grant", &inspector.id.to_string()),
+            ])
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
-        let home = c.get(app.url("/")).send().await.unwrap().text().await.unwrap();
+        let home = c
+            .get(app.url("/"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
         assert!(home.contains("检查人员 · 330108"), "{home}");
         // Another user's grant cannot be taken over.
-        let other = store::user_by_username(&app.state.db, "admin").await.unwrap().unwrap();
+        let other = store::user_by_username(&app.state.db, "admin")
+            .await
+            .unwrap()
+            .unwrap();
         let foreign = store::grants_of(&app.state.db, other.id).await.unwrap()[0].id;
-        let r = c.post(app.url("/session/role")).form(&[("_csrf", token.as_str()), ("grant", &foreign.to_string())]).send().await.unwrap();
+        let r = c
+            .post(app.url("/session/role"))
+            .form(&[("_csrf", token.as_str()), ("grant", &foreign.to_string())])
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), StatusCode::FORBIDDEN);
         app
     })

@@ -18,7 +18,11 @@ fn fill(path: &str, grid_in_binjiang: &str) -> String {
 }
 
 /// What the one authorization rule says this actor should get on this route.
-fn expected_allowed(access: &Access, role: Option<Role>, region: Option<&str>) -> Result<(), StatusCode> {
+fn expected_allowed(
+    access: &Access,
+    role: Option<Role>,
+    region: Option<&str>,
+) -> Result<(), StatusCode> {
     let actor = match (role, region) {
         (Some(role), Some(region)) => Actor::User(UserActor {
             user_id: uuid::Uuid::nil(),
@@ -34,14 +38,22 @@ fn expected_allowed(access: &Access, role: Option<Role>, region: Option<&str>) -
         Scope::None => None,
         _ => Some(codes::RegionCode::parse("330108001001").unwrap()),
     };
-    authorize(&actor, access, target.as_ref()).map_err(|e| StatusCode::from_u16(e.status().as_u16()).unwrap())
+    authorize(&actor, access, target.as_ref())
+        .map_err(|e| StatusCode::from_u16(e.status().as_u16()).unwrap())
 }
 
 #[tokio::test]
 async fn every_route_refuses_roles_and_regions_outside_its_access() {
     each_backend(|app: TestApp| async move {
         let binjiang = app.token("binjiang").await;
-        let (s, grid) = app.send_as(Method::POST, Some(&binjiang), "/api/v1/regions/330108001001/grids", &json!({"name": "路由巡检网格"})).await;
+        let (s, grid) = app
+            .send_as(
+                Method::POST,
+                Some(&binjiang),
+                "/api/v1/regions/330108001001/grids",
+                &json!({"name": "路由巡检网格"}),
+            )
+            .await;
         assert_eq!(s, StatusCode::CREATED);
         let grid_id = grid["id"].as_str().unwrap().to_string();
         let mut actors: Vec<(Option<&str>, Option<Role>, Option<&str>)> = vec![(None, None, None)];
@@ -63,16 +75,24 @@ async fn every_route_refuses_roles_and_regions_outside_its_access() {
                 let method = Method::from_bytes(route.method.as_bytes()).unwrap();
                 // An empty JSON object: refused requests must be refused before the body is read,
                 // and allowed ones fail validation, so the walk changes nothing.
-                let (status, body) = app.send_as(method, token.as_deref(), &path, &json!({})).await;
+                let (status, body) = app
+                    .send_as(method, token.as_deref(), &path, &json!({}))
+                    .await;
                 match expected_allowed(&route.access, *role, *region) {
                     Ok(()) => assert!(
                         status != StatusCode::UNAUTHORIZED && status != StatusCode::FORBIDDEN,
                         "{:?} as {:?} should be allowed on {} {path}, got {status}: {body}",
-                        role, region, route.method
+                        role,
+                        region,
+                        route.method
                     ),
                     Err(want) => {
                         refusals += 1;
-                        assert_eq!(status, want, "{:?} as {:?} on {} {path}: {body}", role, region, route.method)
+                        assert_eq!(
+                            status, want,
+                            "{:?} as {:?} on {} {path}: {body}",
+                            role, region, route.method
+                        )
                     }
                 }
                 checked += 1;
@@ -91,8 +111,20 @@ async fn every_route_refuses_roles_and_regions_outside_its_access() {
 #[test]
 fn a_xihu_officer_is_refused_on_binjiang_records_by_the_rule_itself() {
     let access = Access::scoped(fengqiao::regions::GRID_EDITORS, Scope::RegionParam("code"));
-    assert_eq!(expected_allowed(&access, Some(Role::CountyOfficer), Some("330106")), Err(StatusCode::FORBIDDEN));
-    assert_eq!(expected_allowed(&access, Some(Role::CountyOfficer), Some("330108")), Ok(()));
-    assert_eq!(expected_allowed(&access, Some(Role::CityOfficer), Some("330100")), Ok(()));
-    assert_eq!(expected_allowed(&access, None, None), Err(StatusCode::UNAUTHORIZED));
+    assert_eq!(
+        expected_allowed(&access, Some(Role::CountyOfficer), Some("330106")),
+        Err(StatusCode::FORBIDDEN)
+    );
+    assert_eq!(
+        expected_allowed(&access, Some(Role::CountyOfficer), Some("330108")),
+        Ok(())
+    );
+    assert_eq!(
+        expected_allowed(&access, Some(Role::CityOfficer), Some("330100")),
+        Ok(())
+    );
+    assert_eq!(
+        expected_allowed(&access, None, None),
+        Err(StatusCode::UNAUTHORIZED)
+    );
 }

@@ -12,9 +12,9 @@ mod regions;
 
 use std::sync::Arc;
 
+use fengqiao::platform::AppState;
 use fengqiao::platform::clock::FixedClock;
 use fengqiao::platform::db::Backend;
-use fengqiao::platform::AppState;
 use fengqiao::testkit::{self, TestDb};
 use reqwest::StatusCode;
 use serde_json::Value;
@@ -31,10 +31,20 @@ pub struct TestApp {
 impl TestApp {
     pub async fn new(backend: Backend) -> TestApp {
         let tdb = TestDb::new(backend).await.expect("test database");
-        testkit::seed(&tdb.db, Some(testkit::TEST_REGIONS)).await.expect("seed");
+        testkit::seed(&tdb.db, Some(testkit::TEST_REGIONS))
+            .await
+            .expect("seed");
         let clock = testkit::test_clock();
-        let (base, state) = testkit::spawn(tdb.db.clone(), Arc::new(clock.clone())).await.expect("server");
-        TestApp { backend, base, state, clock, db: Some(tdb) }
+        let (base, state) = testkit::spawn(tdb.db.clone(), Arc::new(clock.clone()))
+            .await
+            .expect("server");
+        TestApp {
+            backend,
+            base,
+            state,
+            clock,
+            db: Some(tdb),
+        }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -43,7 +53,10 @@ impl TestApp {
 
     /// A plain HTTP client (no cookies kept, no redirects followed).
     pub fn client() -> reqwest::Client {
-        reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client")
+        reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client")
     }
 
     /// A bearer token for a demo account.
@@ -55,7 +68,10 @@ impl TestApp {
             .await
             .unwrap();
         assert_eq!(r.status(), StatusCode::OK, "token for {username}");
-        r.json::<Value>().await.unwrap()["token"].as_str().unwrap().to_string()
+        r.json::<Value>().await.unwrap()["token"]
+            .as_str()
+            .unwrap()
+            .to_string()
     }
 
     pub async fn get_as(&self, token: Option<&str>, path: &str) -> (StatusCode, Value) {
@@ -66,10 +82,19 @@ impl TestApp {
         let r = req.send().await.unwrap();
         let status = r.status();
         let text = r.text().await.unwrap();
-        (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        )
     }
 
-    pub async fn send_as(&self, method: reqwest::Method, token: Option<&str>, path: &str, body: &Value) -> (StatusCode, Value) {
+    pub async fn send_as(
+        &self,
+        method: reqwest::Method,
+        token: Option<&str>,
+        path: &str,
+        body: &Value,
+    ) -> (StatusCode, Value) {
         let mut req = Self::client().request(method, self.url(path)).json(body);
         if let Some(t) = token {
             req = req.bearer_auth(t);
@@ -77,7 +102,10 @@ impl TestApp {
         let r = req.send().await.unwrap();
         let status = r.status();
         let text = r.text().await.unwrap();
-        (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        )
     }
 
     pub async fn scalar(&self, sql: &'static str) -> i64 {
@@ -106,12 +134,29 @@ where
 
 /// Asserts a problem+json answer with the given status, code and field.
 #[track_caller]
-pub fn assert_problem(got: &(StatusCode, Value), status: StatusCode, code: &str, field: Option<&str>) {
+pub fn assert_problem(
+    got: &(StatusCode, Value),
+    status: StatusCode,
+    code: &str,
+    field: Option<&str>,
+) {
     assert_eq!(got.0, status, "{}", got.1);
     assert_eq!(got.1["code"], code, "{}", got.1);
     if let Some(f) = field {
         assert_eq!(got.1["field"], f, "{}", got.1);
     }
-    assert!(got.1["message"]["zh"].as_str().is_some_and(|s| !s.is_empty()), "{}", got.1);
-    assert!(got.1["message"]["en"].as_str().is_some_and(|s| !s.is_empty()), "{}", got.1);
+    assert!(
+        got.1["message"]["zh"]
+            .as_str()
+            .is_some_and(|s| !s.is_empty()),
+        "{}",
+        got.1
+    );
+    assert!(
+        got.1["message"]["en"]
+            .as_str()
+            .is_some_and(|s| !s.is_empty()),
+        "{}",
+        got.1
+    );
 }

@@ -10,7 +10,10 @@ use crate::{TestApp, each_backend};
 
 #[test]
 fn both_backends_have_the_same_migration_versions() {
-    assert_eq!(Db::migration_versions(Backend::Sqlite), Db::migration_versions(Backend::Postgres));
+    assert_eq!(
+        Db::migration_versions(Backend::Sqlite),
+        Db::migration_versions(Backend::Postgres)
+    );
     assert!(!Db::migration_versions(Backend::Sqlite).is_empty());
 }
 
@@ -46,20 +49,48 @@ async fn both_backends_end_with_the_same_tables_and_columns() {
     if seen.len() == 2 {
         let only_sqlite: Vec<_> = seen[0].difference(&seen[1]).collect();
         let only_pg: Vec<_> = seen[1].difference(&seen[0]).collect();
-        assert!(only_sqlite.is_empty() && only_pg.is_empty(), "sqlite only: {only_sqlite:?}; postgres only: {only_pg:?}");
+        assert!(
+            only_sqlite.is_empty() && only_pg.is_empty(),
+            "sqlite only: {only_sqlite:?}; postgres only: {only_pg:?}"
+        );
     }
 }
 
 #[tokio::test]
 async fn health_readiness_metrics_and_request_ids() {
     each_backend(|app: TestApp| async move {
-        let r = TestApp::client().get(app.url("/healthz")).send().await.unwrap();
+        let r = TestApp::client()
+            .get(app.url("/healthz"))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), StatusCode::OK);
-        assert!(r.headers().get("x-request-id").is_some_and(|v| !v.is_empty()));
-        assert_eq!(TestApp::client().get(app.url("/readyz")).send().await.unwrap().status(), StatusCode::OK);
-        let m = TestApp::client().get(app.url("/metrics")).send().await.unwrap();
+        assert!(
+            r.headers()
+                .get("x-request-id")
+                .is_some_and(|v| !v.is_empty())
+        );
+        assert_eq!(
+            TestApp::client()
+                .get(app.url("/readyz"))
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            StatusCode::OK
+        );
+        let m = TestApp::client()
+            .get(app.url("/metrics"))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(m.status(), StatusCode::OK);
-        assert!(m.headers()["content-type"].to_str().unwrap().starts_with("text/plain"));
+        assert!(
+            m.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("text/plain")
+        );
         app
     })
     .await;
@@ -71,12 +102,27 @@ async fn the_openapi_document_describes_every_api_route() {
         let (s, doc) = app.get_as(None, "/api/openapi.json").await;
         assert_eq!(s, StatusCode::OK);
         assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
-        for route in fengqiao::app::route_table().iter().filter(|r| r.path.starts_with("/api/v1")) {
+        for route in fengqiao::app::route_table()
+            .iter()
+            .filter(|r| r.path.starts_with("/api/v1"))
+        {
             let op = &doc["paths"][&route.path][route.method.to_lowercase()];
-            assert!(op.is_object(), "{} {} is not in the OpenAPI document", route.method, route.path);
+            assert!(
+                op.is_object(),
+                "{} {} is not in the OpenAPI document",
+                route.method,
+                route.path
+            );
         }
         assert!(doc["components"]["schemas"]["Problem"].is_object());
-        let docs = TestApp::client().get(app.url("/api/docs")).send().await.unwrap().text().await.unwrap();
+        let docs = TestApp::client()
+            .get(app.url("/api/docs"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
         assert!(docs.contains("/api/v1/regions/{code}"));
         app
     })
@@ -86,17 +132,31 @@ async fn the_openapi_document_describes_every_api_route() {
 #[tokio::test]
 async fn errors_are_problem_documents_for_the_api_and_pages_for_browsers() {
     each_backend(|app: TestApp| async move {
-        let r = TestApp::client().get(app.url("/api/v1/regions/330100999")).send().await.unwrap();
+        let r = TestApp::client()
+            .get(app.url("/api/v1/regions/330100999"))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), StatusCode::NOT_FOUND);
         assert_eq!(r.headers()["content-type"], "application/problem+json");
         let p: serde_json::Value = r.json().await.unwrap();
         assert_eq!(p["status"], 404);
         assert_eq!(p["code"], "not_found");
         // A browser asking for a page it may not see is sent to log in; a missing page is a page.
-        let r = TestApp::client().get(app.url("/admin/audit")).header("accept", "text/html").send().await.unwrap();
+        let r = TestApp::client()
+            .get(app.url("/admin/audit"))
+            .header("accept", "text/html")
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
         assert_eq!(r.headers()["location"], "/login?next=%2Fadmin%2Faudit");
-        let r = TestApp::client().get(app.url("/regions/330100999")).header("accept", "text/html").send().await.unwrap();
+        let r = TestApp::client()
+            .get(app.url("/regions/330100999"))
+            .header("accept", "text/html")
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), StatusCode::NOT_FOUND);
         assert!(r.text().await.unwrap().contains("id=\"error-message\""));
         app
@@ -108,18 +168,43 @@ async fn errors_are_problem_documents_for_the_api_and_pages_for_browsers() {
 async fn pages_speak_english_on_request_and_offer_the_elder_friendly_mode() {
     each_backend(|app: TestApp| async move {
         let (c, _) = crate::accounts::browser();
-        let r = c.get(app.url("/prefs/lang/en?next=/regions/330106")).send().await.unwrap();
+        let r = c
+            .get(app.url("/prefs/lang/en?next=/regions/330106"))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
         assert_eq!(r.headers()["location"], "/regions/330106");
-        let html = c.get(app.url("/regions/330106")).send().await.unwrap().text().await.unwrap();
+        let html = c
+            .get(app.url("/regions/330106"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
         assert!(html.contains("lang=\"en\""));
         assert!(html.contains("Townships/streets"));
-        assert!(!html.contains("乡镇（街道）"), "no Chinese labels left on an English page");
+        assert!(
+            !html.contains("乡镇（街道）"),
+            "no Chinese labels left on an English page"
+        );
         c.get(app.url("/prefs/elder/on")).send().await.unwrap();
-        let html = c.get(app.url("/")).send().await.unwrap().text().await.unwrap();
+        let html = c
+            .get(app.url("/"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
         assert!(html.contains("class=\"elder\""));
         // An open redirect is refused.
-        let r = c.get(app.url("/prefs/lang/zh?next=https://evil.example/")).send().await.unwrap();
+        let r = c
+            .get(app.url("/prefs/lang/zh?next=https://evil.example/"))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.headers()["location"], "/");
         app
     })

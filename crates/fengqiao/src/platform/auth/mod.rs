@@ -14,8 +14,8 @@ use axum_extra::extract::cookie::CookieJar;
 
 pub use roles::{Access, Actor, ObjectKind, Role, Scope, UserActor};
 
-use crate::platform::error::AppError;
 use crate::platform::AppState;
+use crate::platform::error::AppError;
 
 pub const SESSION_COOKIE: &str = "fq_session";
 pub const CSRF_COOKIE: &str = "fq_csrf";
@@ -30,7 +30,12 @@ pub struct Credentials {
 
 /// Finds the actor behind the request (session cookie or `Authorization: Bearer`), and
 /// checks the CSRF token of unsafe requests that a browser could forge.
-pub async fn authenticate(State(state): State<AppState>, jar: CookieJar, mut req: Request, next: Next) -> Response {
+pub async fn authenticate(
+    State(state): State<AppState>,
+    jar: CookieJar,
+    mut req: Request,
+    next: Next,
+) -> Response {
     let bearer = req
         .headers()
         .get(header::AUTHORIZATION)
@@ -47,7 +52,11 @@ pub async fn authenticate(State(state): State<AppState>, jar: CookieJar, mut req
             Ok(Some(info)) => {
                 // A bearer token must be an API token and a cookie must be a browser session:
                 // a stolen cookie value is no API key and vice versa.
-                let ok = if bearer.is_some() { info.kind == "api" } else { info.kind == "session" };
+                let ok = if bearer.is_some() {
+                    info.kind == "api"
+                } else {
+                    info.kind == "session"
+                };
                 if ok {
                     actor = Actor::User(info.actor);
                     creds.session_token = Some(token);
@@ -71,35 +80,76 @@ pub async fn authenticate(State(state): State<AppState>, jar: CookieJar, mut req
 
 /// Browser forms, and anything sent with a session cookie, carry a CSRF token.
 fn needs_csrf(req: &Request, has_session_cookie: bool) -> bool {
-    let ct = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
-    has_session_cookie || ct.starts_with("application/x-www-form-urlencoded") || ct.starts_with("multipart/form-data")
+    let ct = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    has_session_cookie
+        || ct.starts_with("application/x-www-form-urlencoded")
+        || ct.starts_with("multipart/form-data")
 }
 
 /// Double-submit check: the `_csrf` form field or `X-CSRF-Token` header must equal the
 /// `fq_csrf` cookie. The body is read (bounded) and put back for the handler.
 async fn check_csrf(jar: &CookieJar, req: Request) -> Result<Request, AppError> {
-    let refused = || AppError::invalid(CSRF_FIELD, "csrf", "页面已过期，请刷新后重新提交", "The page has expired; reload it and submit again");
-    let cookie = jar.get(CSRF_COOKIE).map(|c| c.value().to_owned()).ok_or_else(refused)?;
+    let refused = || {
+        AppError::invalid(
+            CSRF_FIELD,
+            "csrf",
+            "页面已过期，请刷新后重新提交",
+            "The page has expired; reload it and submit again",
+        )
+    };
+    let cookie = jar
+        .get(CSRF_COOKIE)
+        .map(|c| c.value().to_owned())
+        .ok_or_else(refused)?;
     if let Some(h) = req.headers().get(CSRF_HEADER).and_then(|v| v.to_str().ok()) {
-        return if secrets::constant_time_eq(h, &cookie) { Ok(req) } else { Err(refused()) };
+        return if secrets::constant_time_eq(h, &cookie) {
+            Ok(req)
+        } else {
+            Err(refused())
+        };
     }
     let (parts, body) = req.into_parts();
     let bytes = axum::body::to_bytes(body, 2 * 1024 * 1024)
         .await
-        .map_err(|_| AppError::invalid("body", "body.too_large", "提交内容过大", "The submitted content is too large"))?;
-    let field = url::form_urlencoded::parse(&bytes).find(|(k, _)| k == CSRF_FIELD).map(|(_, v)| v.into_owned());
+        .map_err(|_| {
+            AppError::invalid(
+                "body",
+                "body.too_large",
+                "提交内容过大",
+                "The submitted content is too large",
+            )
+        })?;
+    let field = url::form_urlencoded::parse(&bytes)
+        .find(|(k, _)| k == CSRF_FIELD)
+        .map(|(_, v)| v.into_owned());
     match field {
-        Some(v) if secrets::constant_time_eq(&v, &cookie) => Ok(Request::from_parts(parts, axum::body::Body::from(bytes))),
+        Some(v) if secrets::constant_time_eq(&v, &cookie) => {
+            Ok(Request::from_parts(parts, axum::body::Body::from(bytes)))
+        }
         _ => Err(refused()),
     }
 }
 
 /// The per-route check: the route's [`Access`] against the actor, including the region scope.
 pub async fn guard(State(access): State<Access>, mut req: Request, next: Next) -> Response {
-    let actor = req.extensions().get::<Actor>().cloned().unwrap_or(Actor::Public);
+    let actor = req
+        .extensions()
+        .get::<Actor>()
+        .cloned()
+        .unwrap_or(Actor::Public);
     let state = req.extensions().get::<AppState>().cloned();
     let params = req.extract_parts::<RawPathParams>().await.ok();
-    let param = |name: &str| params.as_ref().and_then(|p| p.iter().find(|(k, _)| *k == name).map(|(_, v)| v.to_owned()));
+    let param = |name: &str| {
+        params.as_ref().and_then(|p| {
+            p.iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| v.to_owned())
+        })
+    };
     let target = match access.scope {
         Scope::None => Ok(None),
         Scope::RegionParam(name) => match param(name).map(|c| codes::RegionCode::parse(&c)) {
@@ -121,45 +171,77 @@ pub async fn guard(State(access): State<Access>, mut req: Request, next: Next) -
 
 /// The one authorization rule: the role must be one the route allows, and the region the
 /// request touches must lie inside the region the role is held for.
-pub fn authorize(actor: &Actor, access: &Access, target: Option<&codes::RegionCode>) -> Result<(), AppError> {
+pub fn authorize(
+    actor: &Actor,
+    access: &Access,
+    target: Option<&codes::RegionCode>,
+) -> Result<(), AppError> {
     if !access.allows_role(actor.role()) {
-        return Err(if actor.user().is_none() { AppError::Unauthenticated } else { AppError::Forbidden });
+        return Err(if actor.user().is_none() {
+            AppError::Unauthenticated
+        } else {
+            AppError::Forbidden
+        });
     }
-    if access.roles.is_some() {
-        if let Some(t) = target {
-            if !actor.covers(t) {
-                return Err(AppError::Forbidden);
-            }
-        }
+    if let (Some(_), Some(t)) = (access.roles, target)
+        && !actor.covers(t)
+    {
+        return Err(AppError::Forbidden);
     }
     Ok(())
 }
 
-async fn object_region(state: &AppState, kind: ObjectKind, id: &str) -> Result<codes::RegionCode, AppError> {
+async fn object_region(
+    state: &AppState,
+    kind: ObjectKind,
+    id: &str,
+) -> Result<codes::RegionCode, AppError> {
     let region = match kind {
         ObjectKind::Grid => {
-            let id = uuid::Uuid::parse_str(id).map_err(|_| AppError::invalid("id", "id.malformed", "编号格式不正确", "The id is malformed"))?;
+            let id = uuid::Uuid::parse_str(id).map_err(|_| {
+                AppError::invalid(
+                    "id",
+                    "id.malformed",
+                    "编号格式不正确",
+                    "The id is malformed",
+                )
+            })?;
             crate::regions::store::grid_region(&state.db, id).await?
         }
     };
     let region = region.ok_or(AppError::NotFound)?;
-    codes::RegionCode::parse(&region).map_err(|e| AppError::Internal(anyhow::anyhow!("stored region {region}: {e:?}")))
+    codes::RegionCode::parse(&region)
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("stored region {region}: {e:?}")))
 }
 
 /// The actor of a request, for handlers.
 impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Actor {
     type Rejection = AppError;
 
-    async fn from_request_parts(parts: &mut axum::http::request::Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(parts.extensions.get::<Actor>().cloned().unwrap_or(Actor::Public))
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _: &S,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(parts
+            .extensions
+            .get::<Actor>()
+            .cloned()
+            .unwrap_or(Actor::Public))
     }
 }
 
 impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Credentials {
     type Rejection = AppError;
 
-    async fn from_request_parts(parts: &mut axum::http::request::Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(parts.extensions.get::<Credentials>().cloned().unwrap_or_default())
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _: &S,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(parts
+            .extensions
+            .get::<Credentials>()
+            .cloned()
+            .unwrap_or_default())
     }
 }
 
@@ -185,16 +267,28 @@ mod tests {
         let inside = codes::RegionCode::parse("330106001001").unwrap();
         let binjiang = codes::RegionCode::parse("330108").unwrap();
         assert!(authorize(&xihu, &access, Some(&inside)).is_ok());
-        assert!(matches!(authorize(&xihu, &access, Some(&binjiang)), Err(AppError::Forbidden)));
+        assert!(matches!(
+            authorize(&xihu, &access, Some(&binjiang)),
+            Err(AppError::Forbidden)
+        ));
         // The city above is outside the county too.
         let hangzhou = codes::RegionCode::parse("330100").unwrap();
-        assert!(matches!(authorize(&xihu, &access, Some(&hangzhou)), Err(AppError::Forbidden)));
+        assert!(matches!(
+            authorize(&xihu, &access, Some(&hangzhou)),
+            Err(AppError::Forbidden)
+        ));
     }
 
     #[test]
     fn anonymous_gets_401_and_wrong_role_403() {
         let access = Access::roles(&[Role::SysAdmin]);
-        assert!(matches!(authorize(&Actor::Public, &access, None), Err(AppError::Unauthenticated)));
-        assert!(matches!(authorize(&officer("330106"), &access, None), Err(AppError::Forbidden)));
+        assert!(matches!(
+            authorize(&Actor::Public, &access, None),
+            Err(AppError::Unauthenticated)
+        ));
+        assert!(matches!(
+            authorize(&officer("330106"), &access, None),
+            Err(AppError::Forbidden)
+        ));
     }
 }

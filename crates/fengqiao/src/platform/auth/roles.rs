@@ -50,8 +50,12 @@ impl Role {
     ];
 
     /// Civil-affairs officers at any level.
-    pub const OFFICERS: &'static [Role] =
-        &[Role::StreetOfficer, Role::CountyOfficer, Role::CityOfficer, Role::ProvinceOfficer];
+    pub const OFFICERS: &'static [Role] = &[
+        Role::StreetOfficer,
+        Role::CountyOfficer,
+        Role::CityOfficer,
+        Role::ProvinceOfficer,
+    ];
 
     pub fn key(self) -> &'static str {
         match self {
@@ -161,15 +165,27 @@ pub enum ObjectKind {
 }
 
 impl Access {
-    pub const PUBLIC: Access = Access { roles: None, scope: Scope::None };
-    pub const LOGGED_IN: Access = Access { roles: Some(&Role::ALL), scope: Scope::None };
+    pub const PUBLIC: Access = Access {
+        roles: None,
+        scope: Scope::None,
+    };
+    pub const LOGGED_IN: Access = Access {
+        roles: Some(&Role::ALL),
+        scope: Scope::None,
+    };
 
     pub const fn roles(roles: &'static [Role]) -> Access {
-        Access { roles: Some(roles), scope: Scope::None }
+        Access {
+            roles: Some(roles),
+            scope: Scope::None,
+        }
     }
 
     pub const fn scoped(roles: &'static [Role], scope: Scope) -> Access {
-        Access { roles: Some(roles), scope }
+        Access {
+            roles: Some(roles),
+            scope,
+        }
     }
 
     /// Is `role` allowed by this access at all (before the region check)?

@@ -69,7 +69,9 @@ pub async fn create_user(
 }
 
 pub async fn count_users(db: &Db) -> AppResult<i64> {
-    Ok(with_db!(db, pool => sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM users").fetch_one(pool).await?))
+    Ok(
+        with_db!(db, pool => sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM users").fetch_one(pool).await?),
+    )
 }
 
 /// Opens a session or API token for a grant. Returns the secret token (shown once).
@@ -112,7 +114,11 @@ pub struct SessionInfo {
     pub kind: String,
 }
 
-pub async fn session_by_token(db: &Db, now: DateTime<Utc>, token: &str) -> AppResult<Option<SessionInfo>> {
+pub async fn session_by_token(
+    db: &Db,
+    now: DateTime<Utc>,
+    token: &str,
+) -> AppResult<Option<SessionInfo>> {
     let hash = super::secrets::token_hash(token);
     let row = with_db!(db, pool => sqlx::query_as::<_, SessionActorRow>(
         "SELECT u.id AS user_id, u.username, u.display_name, u.disabled, g.id AS grant_id, g.role, g.region_code, s.csrf_token, s.kind \
@@ -123,9 +129,13 @@ pub async fn session_by_token(db: &Db, now: DateTime<Utc>, token: &str) -> AppRe
     .bind(now)
     .fetch_optional(pool)
     .await?);
-    let Some(row) = row.filter(|r| !r.disabled) else { return Ok(None) };
-    let role = Role::from_key(&row.role).ok_or_else(|| anyhow::anyhow!("unknown role {}", row.role))?;
-    let region = codes::RegionCode::parse(&row.region_code).map_err(|e| anyhow::anyhow!("bad region in grant: {e:?}"))?;
+    let Some(row) = row.filter(|r| !r.disabled) else {
+        return Ok(None);
+    };
+    let role =
+        Role::from_key(&row.role).ok_or_else(|| anyhow::anyhow!("unknown role {}", row.role))?;
+    let region = codes::RegionCode::parse(&row.region_code)
+        .map_err(|e| anyhow::anyhow!("bad region in grant: {e:?}"))?;
     Ok(Some(SessionInfo {
         actor: UserActor {
             user_id: row.user_id,
@@ -148,7 +158,11 @@ pub async fn switch_grant(db: &Db, token: &str, user_id: Uuid, grant_id: Uuid) -
             .bind(grant_id).bind(&hash).bind(user_id)
             .execute(&mut *tx).await?.rows_affected()
     });
-    if n == 1 { Ok(()) } else { Err(AppError::Forbidden) }
+    if n == 1 {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
 }
 
 pub async fn close_session(db: &Db, token: &str) -> AppResult<()> {
