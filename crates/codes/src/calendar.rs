@@ -252,7 +252,7 @@ impl HolidayCalendar {
         Ok(match self.rows.get(&date).map(|r| r.kind) {
             Some(DayKind::Work) => true,
             Some(DayKind::Off) => false,
-            None => true,
+            None => !is_weekend(date),
         })
     }
 

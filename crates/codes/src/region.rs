@@ -262,9 +262,9 @@ impl RegionCode {
     /// `330000` contains `330106001001`, `330100` contains `330106`, `330106` contains
     /// `330106001`; nothing contains a code of a higher level.
     pub fn contains(&self, other: &RegionCode) -> bool {
-        // A deeper-or-equal level plus the significant prefix is exactly the ancestor chain
-        // (proved by the `contains_matches_ancestor_chain` property test).
-        other.level() >= self.level() && other.0.starts_with(self.significant_prefix())
+        // The significant prefix alone is exact: a code sharing it is at the same or a deeper
+        // level (checked against the ancestor chain by `contains_matches_ancestor_chain`).
+        other.0.starts_with(self.significant_prefix())
     }
 }
 

@@ -17,7 +17,10 @@ fuzz_target!(|data: &[u8]| {
                     // A December row of the first notice year's predecessor is outside.
                     Err(CalendarError::BeforeData { first_year, .. }) => {
                         assert_eq!(first_year, *years.start());
-                        assert_eq!(row.date.format("%Y").to_string(), (row.year - 1).to_string());
+                        assert_eq!(
+                            row.date.format("%Y").to_string(),
+                            (row.year - 1).to_string()
+                        );
                     }
                     Err(e) => panic!("unexpected {e}"),
                 }

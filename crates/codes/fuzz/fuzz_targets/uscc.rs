@@ -12,7 +12,10 @@ fuzz_target!(|data: &[u8]| {
         Ok(u) => {
             let s = u.to_string();
             assert_eq!(s.len(), 18);
-            assert!(s.bytes().all(|b| b.is_ascii_digit() || b.is_ascii_uppercase()));
+            assert!(
+                s.bytes()
+                    .all(|b| b.is_ascii_digit() || b.is_ascii_uppercase())
+            );
             // Display re-parses to the same value (normalization is idempotent).
             assert_eq!(Uscc::parse(&s).as_ref(), Ok(&u));
             assert_eq!(u.region_code().len(), 6);

@@ -28,15 +28,7 @@ pub struct AppState {
     pub metrics: Option<metrics_exporter_prometheus::PrometheusHandle>,
 }
 
-/// SQL `LIKE` prefix of everything inside `region` (330106 → "330106%", 330100 → "3301%").
+/// SQL `LIKE` pattern of everything inside `region` (330106 → "330106%", 330100 → "3301%").
 pub fn region_prefix(region: &codes::RegionCode) -> String {
-    let s = region.to_string();
-    let keep = match region.level() {
-        codes::RegionLevel::Province => 2,
-        codes::RegionLevel::City => 4,
-        codes::RegionLevel::County => 6,
-        codes::RegionLevel::Township => 9,
-        codes::RegionLevel::Village => 12,
-    };
-    format!("{}%", &s[..keep.min(s.len())])
+    format!("{}%", region.significant_prefix())
 }

@@ -128,7 +128,6 @@ fn page_ctx(jar: &CookieJar, parts: &axum::http::request::Parts) -> PageCtx {
     let lang = jar
         .get(LANG_COOKIE)
         .and_then(|c| Lang::from_tag(c.value()))
-        .or_else(|| accept_language(parts.headers.get(header::ACCEPT_LANGUAGE)))
         .unwrap_or_default();
     PageCtx {
         lang,
@@ -147,19 +146,8 @@ fn page_ctx(jar: &CookieJar, parts: &axum::http::request::Parts) -> PageCtx {
     }
 }
 
-/// Chinese unless the browser asks for English first.
-fn accept_language(h: Option<&HeaderValue>) -> Option<Lang> {
-    let first = h?
-        .to_str()
-        .ok()?
-        .split(',')
-        .next()?
-        .split(';')
-        .next()?
-        .trim();
-    let primary = first.split('-').next()?;
-    Lang::from_tag(primary)
-}
+// Chinese is the default whatever the browser's language: officers often use browsers set up
+// in English, and the platform's working language is Chinese. English is one click away.
 
 /// Gives every browser a CSRF cookie (double-submit token) and makes it known to the page.
 pub async fn csrf_cookie(jar: CookieJar, mut req: Request, next: Next) -> Response {
@@ -327,15 +315,5 @@ mod tests {
         assert_eq!(safe_next(Some("//evil.example")), "/");
         assert_eq!(safe_next(Some("/\\evil")), "/");
         assert_eq!(safe_next(None), "/");
-    }
-
-    #[test]
-    fn accept_language_prefers_the_first_tag() {
-        let h = HeaderValue::from_static("en-US,en;q=0.9,zh;q=0.8");
-        assert_eq!(accept_language(Some(&h)), Some(Lang::En));
-        let h = HeaderValue::from_static("zh-CN,zh;q=0.9");
-        assert_eq!(accept_language(Some(&h)), Some(Lang::Zh));
-        let h = HeaderValue::from_static("fr-FR");
-        assert_eq!(accept_language(Some(&h)), None);
     }
 }
