@@ -104,12 +104,14 @@ pub fn state(
     config: Config,
     clock: Arc<dyn Clock>,
     metrics: Option<metrics_exporter_prometheus::PrometheusHandle>,
+    pii: crate::platform::pii::PiiCipher,
 ) -> AppState {
     AppState {
         db,
         config: Arc::new(config),
         clock,
         metrics,
+        pii,
     }
 }
 

@@ -157,7 +157,8 @@ async fn serve(config: Config) -> anyhow::Result<()> {
             );
         }
     }
-    let state = bootstrap::state(db, config, bootstrap::system_clock(), Some(metrics));
+    let pii = fengqiao::platform::pii::PiiCipher::load_or_create(&config.data_dir)?;
+    let state = bootstrap::state(db, config, bootstrap::system_clock(), Some(metrics), pii);
     let app = fengqiao::app::router(state);
     axum::serve(listener, app)
         .with_graceful_shutdown(async {

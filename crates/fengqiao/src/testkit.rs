@@ -146,7 +146,13 @@ pub async fn spawn(db: Db, clock: Arc<dyn Clock>) -> anyhow::Result<(String, App
         demo: false,
         ..Config::default()
     };
-    let state = crate::bootstrap::state(db, config, clock, None);
+    let state = crate::bootstrap::state(
+        db,
+        config,
+        clock,
+        None,
+        crate::platform::pii::PiiCipher::random(),
+    );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
     let app = crate::app::router(state.clone());

@@ -1,4 +1,4 @@
-//! Messages in Chinese (default) and English, from `locales/*.toml` embedded in the binary.
+//! Messages in Chinese (default) and English, from `locales/<lang>/*.toml` embedded in the binary.
 //! Templates never hold user-visible text of their own: they ask for a key.
 
 use std::collections::HashMap;
@@ -66,18 +66,26 @@ fn flatten(prefix: &str, value: &toml::Value, out: &mut HashMap<String, String>)
     }
 }
 
-fn load(src: &str) -> HashMap<String, String> {
-    let value: toml::Value =
-        toml::from_str(src).expect("message file is valid TOML (checked by a test)");
+/// Message files, one per module and language: `locales/<lang>/<module>.toml`. A module adds
+/// its own file instead of editing a shared one.
+#[derive(rust_embed::RustEmbed)]
+#[folder = "locales/"]
+struct Locales;
+
+fn load(lang: Lang) -> HashMap<String, String> {
     let mut out = HashMap::new();
-    flatten("", &value, &mut out);
+    let prefix = format!("{}/", lang.tag());
+    for file in Locales::iter().filter(|f| f.starts_with(&prefix) && f.ends_with(".toml")) {
+        let data = Locales::get(&file).expect("listed file exists");
+        let text = std::str::from_utf8(&data.data).expect("message files are UTF-8");
+        let value: toml::Value = toml::from_str(text).unwrap_or_else(|e| panic!("{file}: {e}"));
+        flatten("", &value, &mut out);
+    }
     out
 }
 
-static ZH: LazyLock<HashMap<String, String>> =
-    LazyLock::new(|| load(include_str!("../../locales/zh.toml")));
-static EN: LazyLock<HashMap<String, String>> =
-    LazyLock::new(|| load(include_str!("../../locales/en.toml")));
+static ZH: LazyLock<HashMap<String, String>> = LazyLock::new(|| load(Lang::Zh));
+static EN: LazyLock<HashMap<String, String>> = LazyLock::new(|| load(Lang::En));
 
 /// The message `key` in `lang`; a missing key shows itself (and a test makes sure none is missing).
 pub fn t(lang: Lang, key: &str) -> String {

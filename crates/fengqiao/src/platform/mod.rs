@@ -8,6 +8,7 @@ pub mod db;
 pub mod error;
 pub mod i18n;
 pub mod journal;
+pub mod pii;
 pub mod request_id;
 pub mod routes;
 pub mod web;
@@ -26,6 +27,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub clock: Arc<dyn Clock>,
     pub metrics: Option<metrics_exporter_prometheus::PrometheusHandle>,
+    /// Encrypts personal data at rest (see [`pii`]).
+    pub pii: pii::PiiCipher,
 }
 
 /// SQL `LIKE` pattern of everything inside `region` (330106 → "330106%", 330100 → "3301%").
