@@ -38,6 +38,8 @@ pub fn routes() -> Routes {
         .merge(crate::admin::routes())
         .merge(crate::standard_codes::routes())
         .merge(crate::calendar::routes())
+        .merge(crate::registry::routes())
+        .merge(crate::register::routes())
         .merge(system_routes())
 }
 

@@ -11,5 +11,7 @@ pub mod demo;
 pub mod docs;
 pub mod platform;
 pub mod regions;
+pub mod register;
+pub mod registry;
 pub mod standard_codes;
 pub mod testkit;

@@ -9,6 +9,8 @@ mod calendar;
 mod codes_api;
 mod platform;
 mod regions;
+mod register;
+mod registry;
 
 use std::sync::Arc;
 
