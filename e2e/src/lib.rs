@@ -45,13 +45,12 @@ fn which(name: &str) -> Option<PathBuf> {
         .find(|p| p.is_file())
 }
 
-/// chromedriver: `CHROMEDRIVER`, `/usr/bin/chromedriver`, or on `PATH`.
+/// chromedriver: `CHROMEDRIVER` when set (only there: `CHROMEDRIVER=/none` shows the skip),
+/// else `/usr/bin/chromedriver`, else on `PATH`.
 pub fn find_chromedriver() -> Option<PathBuf> {
-    if let Some(p) = std::env::var_os("CHROMEDRIVER")
-        .map(PathBuf::from)
-        .filter(|p| p.is_file())
-    {
-        return Some(p);
+    if let Some(p) = std::env::var_os("CHROMEDRIVER").filter(|p| !p.is_empty()) {
+        let p = PathBuf::from(p);
+        return p.is_file().then_some(p);
     }
     let fixed = PathBuf::from("/usr/bin/chromedriver");
     if fixed.is_file() {

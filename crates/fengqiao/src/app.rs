@@ -96,6 +96,8 @@ pub fn router(state: AppState) -> Router {
     let doc = Arc::new(doc);
     let request_id = HeaderName::from_static("x-request-id");
     router
+        .fallback(|| async { crate::platform::AppError::NotFound })
+        .method_not_allowed_fallback(|| async { crate::platform::AppError::MethodNotAllowed })
         .layer(from_fn(web::html_errors))
         .layer(from_fn_with_state(state.clone(), auth::authenticate))
         .layer(Extension(state.clone()))

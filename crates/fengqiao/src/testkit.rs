@@ -66,6 +66,7 @@ impl TestDb {
                 let mut conn = PgConnection::connect(&admin_url).await.map_err(|e| {
                     anyhow::anyhow!("cannot reach PostgreSQL at FENGQIAO_TEST_PG={admin_url}: {e}")
                 })?;
+                drop_stale_schemas(&mut conn).await;
                 sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
                     .execute(&mut conn)
                     .await?;
@@ -96,6 +97,36 @@ impl TestDb {
                             .await;
                 }
             }
+        }
+    }
+}
+
+/// Drops test schemas left behind by runs that died more than an hour ago (a panicking test
+/// never reaches `finish`). The schema name carries a UUIDv7, whose first 48 bits are its time.
+async fn drop_stale_schemas(conn: &mut PgConnection) {
+    let Ok(names) = sqlx::query_scalar::<_, String>(
+        "SELECT nspname::text FROM pg_namespace WHERE nspname LIKE 'fqt\\_%'",
+    )
+    .fetch_all(&mut *conn)
+    .await
+    else {
+        return;
+    };
+    let hour_ago = chrono::Utc::now().timestamp_millis() - 3_600_000;
+    for name in names {
+        let Some(ms) = name
+            .strip_prefix("fqt_")
+            .and_then(|h| h.get(..12))
+            .and_then(|h| i64::from_str_radix(h, 16).ok())
+        else {
+            continue;
+        };
+        if ms < hour_ago {
+            let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+                "DROP SCHEMA IF EXISTS {name} CASCADE"
+            )))
+            .execute(&mut *conn)
+            .await;
         }
     }
 }
@@ -153,6 +184,7 @@ pub async fn spawn(db: Db, clock: Arc<dyn Clock>) -> anyhow::Result<(String, App
         None,
         crate::platform::pii::PiiCipher::random(),
     );
+    crate::register::index::start(&state).await?;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
     let app = crate::app::router(state.clone());

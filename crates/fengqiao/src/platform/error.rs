@@ -41,6 +41,8 @@ pub enum AppError {
     BadCredentials,
     #[error("forbidden")]
     Forbidden,
+    #[error("method not allowed")]
+    MethodNotAllowed,
     /// A rule or a concurrent writer got there first.
     #[error("conflict: {}", message.en)]
     Conflict {
@@ -88,6 +90,7 @@ impl AppError {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Unauthenticated | AppError::BadCredentials => StatusCode::UNAUTHORIZED,
             AppError::Forbidden => StatusCode::FORBIDDEN,
+            AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             AppError::Conflict { .. } => StatusCode::CONFLICT,
             AppError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -102,6 +105,14 @@ impl AppError {
                 code,
                 message,
             } => (code.clone(), Some(field.clone()), message.clone()),
+            AppError::MethodNotAllowed => (
+                "method_not_allowed".into(),
+                None,
+                Bilingual::new(
+                    "此地址不支持该请求方式",
+                    "This address does not accept this method",
+                ),
+            ),
             AppError::NotFound => (
                 "not_found".into(),
                 None,

@@ -39,6 +39,9 @@ pub fn routes() -> Routes {
             Access::scoped(GRID_EDITORS, Scope::RegionParam("code")),
             axum::routing::post(pages::create_grid),
         )
+        // The grid form's page (shown again after an error) has the address …/grids; a GET
+        // there, such as the language switch returning to it, goes to the community's page.
+        .page("/regions/{code}/grids", &["GET"], Access::PUBLIC, get(pages::to_region))
 }
 
 /// Loads the division table shipped in the binary (2023 edition).

@@ -130,3 +130,9 @@ pub async fn create_grid(
         Err(e) => Err(e),
     }
 }
+
+/// `GET /regions/{code}/grids`: back to the region's page.
+pub async fn to_region(Path(code): Path<String>) -> AppResult<Response> {
+    let code = super::api::parse_region("code", &code)?;
+    Ok(Redirect::to(&format!("/regions/{code}")).into_response())
+}
