@@ -41,7 +41,12 @@ pub fn routes() -> Routes {
         )
         // The grid form's page (shown again after an error) has the address …/grids; a GET
         // there, such as the language switch returning to it, goes to the community's page.
-        .page("/regions/{code}/grids", &["GET"], Access::PUBLIC, get(pages::to_region))
+        .page(
+            "/regions/{code}/grids",
+            &["GET"],
+            Access::PUBLIC,
+            get(pages::to_region),
+        )
 }
 
 /// Loads the division table shipped in the binary (2023 edition).
