@@ -25,6 +25,8 @@ use crate::platform::{AppState, request_id, web};
     components(schemas(crate::platform::error::Problem)),
     tags((name = "regions", description = "行政区划与网格 Regions and grids"),
          (name = "accounts", description = "账号 Accounts"),
+         (name = "registry", description = "登记审批 Registration and filing"),
+         (name = "register", description = "社会组织名录 The public register"),
          (name = "codes", description = "标准代码 Standard codes"),
          (name = "platform", description = "审计与事件 Audit and events"))
 )]

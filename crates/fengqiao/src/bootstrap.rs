@@ -98,7 +98,8 @@ pub async fn import_divisions(db: &Db, text: &str, quiet: bool) -> anyhow::Resul
     Ok(rows.len())
 }
 
-/// The state a server runs with.
+/// The state a server runs with. Its search index is in memory; `serve` puts the one under
+/// the data directory in its place (`state.search = SearchIndex::open(…)`).
 pub fn state(
     db: Db,
     config: Config,
@@ -112,6 +113,7 @@ pub fn state(
         clock,
         metrics,
         pii,
+        search: crate::platform::search::SearchIndex::in_ram(),
     }
 }
 

@@ -29,29 +29,21 @@ pub async fn page(
 ) -> Response {
     let mut ops = Vec::new();
     for (path, item) in &doc.paths.paths {
-        for (method, op) in [
-            ("GET", &item.get),
-            ("POST", &item.post),
-            ("PUT", &item.put),
-            ("PATCH", &item.patch),
-            ("DELETE", &item.delete),
-        ] {
-            if let Some(op) = op {
-                ops.push(Operation {
-                    method: method.to_string(),
-                    path: path.clone(),
-                    summary: op
-                        .summary
-                        .clone()
-                        .or(op.description.clone())
-                        .unwrap_or_default(),
-                    tag: op
-                        .tags
-                        .as_ref()
-                        .and_then(|t| t.first().cloned())
-                        .unwrap_or_default(),
-                });
-            }
+        for (method, op) in crate::platform::routes::operations(item) {
+            ops.push(Operation {
+                method: method.to_string(),
+                path: path.clone(),
+                summary: op
+                    .summary
+                    .clone()
+                    .or(op.description.clone())
+                    .unwrap_or_default(),
+                tag: op
+                    .tags
+                    .as_ref()
+                    .and_then(|t| t.first().cloned())
+                    .unwrap_or_default(),
+            });
         }
     }
     ops.sort_by(|a, b| (&a.tag, &a.path).cmp(&(&b.tag, &b.path)));

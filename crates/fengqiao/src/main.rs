@@ -1,10 +1,11 @@
 //! `fengqiao`: the server and its command line.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand};
 use fengqiao::platform::Config;
-use fengqiao::{bootstrap, demo};
+use fengqiao::platform::search::SearchIndex;
+use fengqiao::{bootstrap, demo, register};
 use figment::providers::Serialized;
 
 #[derive(Parser)]
@@ -44,6 +45,8 @@ enum Command {
         #[arg(long, default_value_t = 2018)]
         seed: u64,
     },
+    /// Rebuild the search index of the public register from the database.
+    Reindex,
     /// Import data from a file.
     Import {
         #[command(subcommand)]
@@ -55,6 +58,13 @@ enum Command {
 enum ImportWhat {
     /// The division table (code,name,level,parent_code,kind), e.g. next year's edition.
     Divisions { file: PathBuf },
+    /// Organizations of an existing register: CSV or XLSX, UTF-8 or GB18030. Nothing is
+    /// imported if any row is bad, unless --skip-bad (bad rows go to <FILE>.bad.csv).
+    Organizations {
+        file: PathBuf,
+        #[arg(long)]
+        skip_bad: bool,
+    },
 }
 
 #[derive(serde::Serialize, Default)]
@@ -109,10 +119,18 @@ async fn main() -> anyhow::Result<()> {
         Command::Demo { scale, seed } => {
             let db = bootstrap::open(&config).await?;
             bootstrap::load_reference_data(&db, false).await?;
-            demo::load(&db, scale, seed, false).await?;
+            let pii = fengqiao::platform::pii::PiiCipher::load_or_create(&config.data_dir)?;
+            demo::load(&db, &pii, scale, seed, false).await?;
             println!("demo data loaded ({scale:?}, seed {seed})");
-            Ok(())
+            reindex(&db, &config).await
         }
+        Command::Reindex => {
+            let db = bootstrap::open(&config).await?;
+            reindex(&db, &config).await
+        }
+        Command::Import {
+            what: ImportWhat::Organizations { file, skip_bad },
+        } => import_organizations(&config, &file, skip_bad).await,
         Command::Import {
             what: ImportWhat::Divisions { file },
         } => {
@@ -126,13 +144,78 @@ async fn main() -> anyhow::Result<()> {
     }
 }
 
+fn index_dir(config: &Config) -> PathBuf {
+    config.data_dir.join("index")
+}
+
+async fn reindex(db: &fengqiao::platform::Db, config: &Config) -> anyhow::Result<()> {
+    let index = SearchIndex::open(&index_dir(config))?;
+    let n = register::index::rebuild(db, &index, false).await?;
+    println!("search index rebuilt: {n} organizations");
+    Ok(())
+}
+
+/// `fengqiao import organizations FILE [--skip-bad]`: migrates an empty data directory first;
+/// the index under the data directory is brought up to date when no server holds it (a running
+/// server follows the outbox and finds the new organizations itself).
+async fn import_organizations(config: &Config, file: &Path, skip_bad: bool) -> anyhow::Result<()> {
+    let bytes = std::fs::read(file).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+    let db = bootstrap::open(config).await?;
+    bootstrap::load_reference_data(&db, true).await?;
+    let actor = register::import::cli_actor();
+    let report =
+        register::import::import_organizations(&db, chrono::Utc::now(), &actor, &bytes, skip_bad)
+            .await?;
+    for b in &report.bad {
+        eprintln!(
+            "line {}, column {}: {} / {} ({:?})",
+            b.line, b.column, b.reason.zh, b.reason.en, b.value
+        );
+    }
+    if !report.bad.is_empty() && skip_bad {
+        let mut bad_path = file.as_os_str().to_owned();
+        bad_path.push(".bad.csv");
+        std::fs::write(&bad_path, report.bad_csv())?;
+        eprintln!("bad rows written to {}", PathBuf::from(bad_path).display());
+    }
+    if report.imported > 0 {
+        match SearchIndex::open(&index_dir(config)) {
+            Ok(index) => match register::index::ensure(&db, &index).await {
+                Ok(()) => {}
+                Err(e) => eprintln!(
+                    "search index not updated here ({e}); a running server updates its own"
+                ),
+            },
+            Err(e) => eprintln!("search index not opened ({e})"),
+        }
+    }
+    println!(
+        "{} rows, {} imported, {} bad",
+        report.rows,
+        report.imported,
+        report
+            .bad
+            .iter()
+            .map(|b| b.line)
+            .collect::<std::collections::BTreeSet<_>>()
+            .len()
+    );
+    if report.imported == 0 && !report.bad.is_empty() {
+        anyhow::bail!(
+            "nothing imported: the file has bad rows (use --skip-bad to import the good ones)"
+        );
+    }
+    Ok(())
+}
+
 async fn serve(config: Config) -> anyhow::Result<()> {
     let metrics = metrics_exporter_prometheus::PrometheusBuilder::new().install_recorder()?;
     let db = bootstrap::open(&config).await?;
     bootstrap::load_reference_data(&db, false).await?;
+    let pii = fengqiao::platform::pii::PiiCipher::load_or_create(&config.data_dir)?;
     let fresh = fengqiao::platform::auth::store::count_users(&db).await? == 0;
     if fresh && config.demo {
-        demo::load(&db, demo::Scale::Small, 2018, false).await?;
+        demo::load(&db, &pii, demo::Scale::Small, 2018, false).await?;
     }
     let listener = tokio::net::TcpListener::bind(config.addr).await?;
     let addr = listener.local_addr()?;
@@ -157,8 +240,10 @@ async fn serve(config: Config) -> anyhow::Result<()> {
             );
         }
     }
-    let pii = fengqiao::platform::pii::PiiCipher::load_or_create(&config.data_dir)?;
-    let state = bootstrap::state(db, config, bootstrap::system_clock(), Some(metrics), pii);
+    let search = SearchIndex::open(&index_dir(&config))?;
+    let mut state = bootstrap::state(db, config, bootstrap::system_clock(), Some(metrics), pii);
+    state.search = search;
+    register::index::start(&state).await?;
     let app = fengqiao::app::router(state);
     axum::serve(listener, app)
         .with_graceful_shutdown(async {

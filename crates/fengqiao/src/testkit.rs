@@ -184,6 +184,7 @@ pub async fn spawn(db: Db, clock: Arc<dyn Clock>) -> anyhow::Result<(String, App
         None,
         crate::platform::pii::PiiCipher::random(),
     );
+    crate::register::index::start(&state).await?;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
     let app = crate::app::router(state.clone());

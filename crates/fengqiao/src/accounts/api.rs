@@ -1,11 +1,11 @@
 //! Token API: exchange a username and password for a bearer token; who am I.
 
-use axum::Json;
 use axum::extract::State;
 use serde::{Deserialize, Serialize};
 
 use crate::platform::auth::{Actor, store};
 use crate::platform::error::Problem;
+use crate::platform::extract::Json;
 use crate::platform::{AppError, AppResult, AppState};
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]

@@ -1,6 +1,7 @@
 //! Accounts (账号): logging in with a password (pages) or a bearer token (API), role switching,
 //! and each role's home page.
 
+pub mod admin;
 pub mod api;
 pub mod model;
 pub mod pages;
@@ -9,13 +10,21 @@ pub mod service;
 use axum::routing::{get, post};
 use utoipa_axum::routes;
 
-use crate::platform::auth::Access;
+use crate::platform::auth::{Access, Role};
 use crate::platform::routes::Routes;
+
+/// Who manages accounts: the system administrator (grants only inside his own region).
+pub const ACCOUNT_ADMINS: &[Role] = &[Role::SysAdmin];
 
 pub fn routes() -> Routes {
     Routes::new()
         .api(Access::PUBLIC, routes!(api::issue_token))
         .api(Access::LOGGED_IN, routes!(api::me))
+        .api(
+            Access::roles(ACCOUNT_ADMINS),
+            routes!(admin::create_user, admin::list_users),
+        )
+        .api(Access::roles(ACCOUNT_ADMINS), routes!(admin::disable_user))
         .page("/", &["GET"], Access::PUBLIC, get(pages::home))
         .page(
             "/login",

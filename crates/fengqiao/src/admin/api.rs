@@ -1,12 +1,12 @@
 //! The audit log and the event feed as JSON.
 
-use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use serde::Deserialize;
 
 use super::store::{self, AuditFilter};
 use crate::platform::auth::{Actor, Role};
 use crate::platform::error::Problem;
+use crate::platform::extract::{Json, Query};
 use crate::platform::journal::{AuditRow, EventRow};
 use crate::platform::{AppError, AppResult, AppState, region_prefix};
 

@@ -1,13 +1,13 @@
 //! JSON handlers: deadlines in working days, and the holiday rows the province maintains.
 
-use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::store;
 use crate::platform::auth::Actor;
 use crate::platform::error::Problem;
+use crate::platform::extract::{Json, Query};
 use crate::platform::{AppError, AppResult, AppState};
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

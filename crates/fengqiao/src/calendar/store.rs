@@ -45,13 +45,30 @@ pub async fn load(db: &Db) -> AppResult<HolidayCalendar> {
         .map_err(|e| anyhow::anyhow!("stored holiday calendar: {e}").into())
 }
 
-async fn insert(db: &Db, rows: &[HolidayRow]) -> AppResult<()> {
+/// Inserts or replaces holiday rows; with an actor, the change is audited in the same
+/// transaction (the shipped calendar is seeded without one).
+async fn upsert(
+    db: &Db,
+    rows: &[HolidayRow],
+    audit: Option<(DateTime<Utc>, &Actor)>,
+) -> AppResult<()> {
     with_tx!(db, tx => {
         for r in rows {
             sqlx::query("INSERT INTO holidays (date, kind, name, notice_year) VALUES ($1, $2, $3, $4) \
                          ON CONFLICT (date) DO UPDATE SET kind = excluded.kind, name = excluded.name, notice_year = excluded.notice_year")
                 .bind(r.date).bind(r.kind.as_str()).bind(&r.name).bind(r.year)
                 .execute(&mut *tx).await?;
+        }
+        if let Some((now, actor)) = audit {
+            tx.record(now, &Change {
+                actor,
+                action: "calendar.put_rows",
+                object_kind: "holiday_calendar",
+                object_id: rows.iter().map(|r| r.year).min().map(|y| y.to_string()).unwrap_or_default(),
+                region_code: Some("330000".into()),
+                before: None,
+                after: Some(serde_json::to_value(rows).map_err(anyhow::Error::from)?),
+            }).await?;
         }
     });
     Ok(())
@@ -63,7 +80,7 @@ pub async fn seed_if_empty(db: &Db) -> AppResult<()> {
     if n == 0 {
         let cal = HolidayCalendar::from_csv_str(SHIPPED_HOLIDAYS)
             .map_err(|e| anyhow::anyhow!("shipped holidays: {e}"))?;
-        insert(db, &cal.rows().cloned().collect::<Vec<_>>()).await?;
+        upsert(db, &cal.rows().cloned().collect::<Vec<_>>(), None).await?;
     }
     Ok(())
 }
@@ -75,22 +92,5 @@ pub async fn put_rows(
     actor: &Actor,
     rows: &[HolidayRow],
 ) -> AppResult<()> {
-    with_tx!(db, tx => {
-        for r in rows {
-            sqlx::query("INSERT INTO holidays (date, kind, name, notice_year) VALUES ($1, $2, $3, $4) \
-                         ON CONFLICT (date) DO UPDATE SET kind = excluded.kind, name = excluded.name, notice_year = excluded.notice_year")
-                .bind(r.date).bind(r.kind.as_str()).bind(&r.name).bind(r.year)
-                .execute(&mut *tx).await?;
-        }
-        tx.record(now, &Change {
-            actor,
-            action: "calendar.put_rows",
-            object_kind: "holiday_calendar",
-            object_id: rows.iter().map(|r| r.year).min().map(|y| y.to_string()).unwrap_or_default(),
-            region_code: Some("330000".into()),
-            before: None,
-            after: Some(serde_json::to_value(rows).map_err(anyhow::Error::from)?),
-        }).await?;
-    });
-    Ok(())
+    upsert(db, rows, Some((now, actor))).await
 }

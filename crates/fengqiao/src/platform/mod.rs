@@ -6,11 +6,13 @@ pub mod clock;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod extract;
 pub mod i18n;
 pub mod journal;
 pub mod pii;
 pub mod request_id;
 pub mod routes;
+pub mod search;
 pub mod web;
 
 use std::sync::Arc;
@@ -29,6 +31,8 @@ pub struct AppState {
     pub metrics: Option<metrics_exporter_prometheus::PrometheusHandle>,
     /// Encrypts personal data at rest (see [`pii`]).
     pub pii: pii::PiiCipher,
+    /// The search index of the public register (a cache derived from the database).
+    pub search: search::SearchIndex,
 }
 
 /// SQL `LIKE` pattern of everything inside `region` (330106 → "330106%", 330100 → "3301%").

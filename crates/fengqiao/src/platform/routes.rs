@@ -44,20 +44,12 @@ impl Routes {
         (schemas, paths, method_router): UtoipaMethodRouter<AppState>,
     ) -> Self {
         for (path, item) in &paths.paths {
-            for (method, op) in [
-                ("GET", &item.get),
-                ("POST", &item.post),
-                ("PUT", &item.put),
-                ("PATCH", &item.patch),
-                ("DELETE", &item.delete),
-            ] {
-                if op.is_some() {
-                    self.table.push(RouteInfo {
-                        method,
-                        path: path.clone(),
-                        access,
-                    });
-                }
+            for (method, _) in operations(item) {
+                self.table.push(RouteInfo {
+                    method,
+                    path: path.clone(),
+                    access,
+                });
             }
         }
         let method_router = method_router.layer(from_fn_with_state(access, guard));
@@ -95,4 +87,19 @@ impl Routes {
     pub fn into_parts(self) -> (OpenApiRouter<AppState>, Vec<RouteInfo>) {
         (self.router, self.table)
     }
+}
+
+/// The operations of an OpenAPI path item with their HTTP methods.
+pub fn operations(
+    item: &utoipa::openapi::PathItem,
+) -> impl Iterator<Item = (&'static str, &utoipa::openapi::path::Operation)> {
+    [
+        ("GET", &item.get),
+        ("POST", &item.post),
+        ("PUT", &item.put),
+        ("PATCH", &item.patch),
+        ("DELETE", &item.delete),
+    ]
+    .into_iter()
+    .filter_map(|(m, op)| op.as_ref().map(|op| (m, op)))
 }

@@ -9,7 +9,7 @@ use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use rust_embed::RustEmbed;
 use serde::Deserialize;
 
-use super::auth::{self, Actor, Role};
+use super::auth::{self, Actor};
 use super::error::Problem;
 use super::i18n::{self, Lang};
 
@@ -85,29 +85,21 @@ impl PageCtx {
 
     /// Navigation for the actor's role.
     pub fn nav(&self) -> Vec<NavItem> {
+        let item = |href, key| NavItem { href, key };
         let mut items = vec![
-            NavItem {
-                href: "/",
-                key: "nav.home",
-            },
-            NavItem {
-                href: "/regions",
-                key: "nav.regions",
-            },
+            item("/", "nav.home"),
+            item("/register", "nav.register"),
+            item("/registry/publicity", "nav.publicity"),
+            item("/regions", "nav.regions"),
         ];
-        match self.actor.role() {
-            Some(Role::SysAdmin) | Some(Role::ProvinceOfficer) => {
-                items.push(NavItem {
-                    href: "/admin/audit",
-                    key: "nav.audit",
-                });
-            }
-            _ => {}
+        let role = self.actor.role();
+        if role.is_some_and(|r| crate::registry::PARTICIPANTS.contains(&r)) {
+            items.push(item("/registry", "nav.registry"));
         }
-        items.push(NavItem {
-            href: "/api/docs",
-            key: "nav.api",
-        });
+        if role.is_some_and(|r| crate::admin::AUDIT_READERS.contains(&r)) {
+            items.push(item("/admin/audit", "nav.audit"));
+        }
+        items.push(item("/api/docs", "nav.api"));
         items
     }
 }

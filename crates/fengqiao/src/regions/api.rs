@@ -1,13 +1,13 @@
 //! JSON handlers for regions and grids.
 
-use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 
 use super::model::{Grid, NewGrid, RegionView, validate_grid};
 use super::store;
 use crate::platform::auth::Actor;
 use crate::platform::error::Problem;
+use crate::platform::extract::{Json, Path};
 use crate::platform::{AppError, AppResult, AppState};
 
 /// Parses a division code from the path, naming the wrong character.

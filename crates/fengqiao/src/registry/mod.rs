@@ -1,7 +1,145 @@
-//! registry (placeholder: built by its own issue).
+//! Registry (登记): one-window registration and filing of social organizations, joint review by
+//! the departments, checks on founders and leaders, pre-appointment publicity, approval with a
+//! USCC and certificate, and the organization's page (POLICY 九, 十, 十四; DOMAIN.md §2–3).
 
+pub mod api;
+pub mod demo;
+pub mod model;
+pub mod pages;
+pub mod service;
+pub mod store;
+
+use axum::routing::{get, post};
+use utoipa_axum::routes;
+
+use crate::platform::auth::{Access, ObjectKind, Role, Scope};
 use crate::platform::routes::Routes;
+
+/// Who files applications: founders (org_admin) and, for revocation, officers.
+pub const APPLICANTS: &[Role] = &[
+    Role::OrgAdmin,
+    Role::StreetOfficer,
+    Role::CountyOfficer,
+    Role::CityOfficer,
+    Role::ProvinceOfficer,
+];
+/// Who takes part in the workflow and sees applications of their region.
+pub const PARTICIPANTS: &[Role] = &[
+    Role::OrgAdmin,
+    Role::StreetOfficer,
+    Role::CountyOfficer,
+    Role::CityOfficer,
+    Role::ProvinceOfficer,
+    Role::DeptReviewer,
+];
+/// Who reviews steps (the workflow narrows it per step).
+pub const REVIEWERS: &[Role] = &[
+    Role::StreetOfficer,
+    Role::CountyOfficer,
+    Role::CityOfficer,
+    Role::ProvinceOfficer,
+    Role::DeptReviewer,
+];
+
+const fn app_scope(roles: &'static [Role]) -> Access {
+    Access::scoped(roles, Scope::Object(ObjectKind::Application, "id"))
+}
 
 pub fn routes() -> Routes {
     Routes::new()
+        .api(Access::roles(APPLICANTS), routes!(api::create))
+        .api(Access::roles(PARTICIPANTS), routes!(api::list))
+        .api(app_scope(PARTICIPANTS), routes!(api::get_one))
+        .api(app_scope(APPLICANTS), routes!(api::submit))
+        .api(app_scope(Role::OFFICERS), routes!(api::intake))
+        .api(app_scope(REVIEWERS), routes!(api::review_step))
+        .api(app_scope(Role::OFFICERS), routes!(api::start_publicity))
+        .api(app_scope(Role::OFFICERS), routes!(api::answer_objection))
+        .api(app_scope(Role::OFFICERS), routes!(api::decide))
+        .api(Access::PUBLIC, routes!(api::publicity_list))
+        .api(Access::PUBLIC, routes!(api::publicity_notice))
+        .api(Access::PUBLIC, routes!(api::file_objection))
+        .api(Access::PUBLIC, routes!(api::organization))
+        .page(
+            "/registry",
+            &["GET"],
+            Access::roles(PARTICIPANTS),
+            get(pages::list),
+        )
+        .page(
+            "/registry/new",
+            &["GET", "POST"],
+            Access::roles(APPLICANTS),
+            get(pages::apply::form).post(pages::apply::create),
+        )
+        .page(
+            "/registry/applications/{id}",
+            &["GET"],
+            app_scope(PARTICIPANTS),
+            get(pages::application),
+        )
+        .page(
+            "/registry/publicity",
+            &["GET"],
+            Access::PUBLIC,
+            get(pages::publicity_list),
+        )
+        .page(
+            "/registry/publicity/{id}",
+            &["GET", "POST"],
+            Access::PUBLIC,
+            get(pages::notice).post(pages::object),
+        )
+        .page(
+            "/registry/organizations/{uscc}",
+            &["GET"],
+            Access::PUBLIC,
+            get(pages::organization),
+        )
+        .page(
+            "/registry/organizations/{uscc}/certificate",
+            &["GET"],
+            Access::PUBLIC,
+            get(pages::certificate),
+        )
+        .page(
+            "/registry/applications/{id}/act",
+            &["POST"],
+            app_scope(PARTICIPANTS),
+            post(pages::act),
+        )
+}
+
+/// A person as the bar check sees them: by the keyed hash of the identity number.
+#[derive(Debug, Clone, Copy)]
+pub struct PersonRef<'a> {
+    pub id_number_index: &'a str,
+}
+
+/// Persons under 从业禁止 or on the 严重违法失信名单 (DOMAIN.md §3, §5), by the keyed hash of the
+/// identity number. The credit module will own this list (`credit::is_barred`); until it exists
+/// the check reads this in-process list through this same function, which starts empty and is
+/// filled only through [`bar`] (tests; nothing else writes it yet).
+static BARRED: std::sync::RwLock<std::collections::BTreeSet<String>> =
+    std::sync::RwLock::new(std::collections::BTreeSet::new());
+
+/// Whether the person may not be named as founder or leader. A hard check: the application is
+/// refused naming the person's identity number (see [`model`] for which checks are hard).
+pub fn is_barred(person: &PersonRef<'_>) -> bool {
+    BARRED
+        .read()
+        .map(|l| l.contains(person.id_number_index))
+        .unwrap_or(false)
+}
+
+/// Puts a person (by blind index) on the bar list until the credit module supplies it.
+pub fn bar(id_number_index: &str) {
+    if let Ok(mut l) = BARRED.write() {
+        l.insert(id_number_index.to_string());
+    }
+}
+
+/// Credit status of an organization: `none` until the credit module answers.
+pub fn credit_status(_org: &model::Organization) -> String {
+    "none".into()
 }

@@ -1,9 +1,9 @@
 //! JSON handlers for checking standard codes.
 
-use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 
 use super::model::{UsccCheck, check_uscc};
+use crate::platform::extract::{Json, Path};
 use crate::platform::{AppResult, AppState};
 
 /// Checks a 统一社会信用代码: whether it is valid and what it says (authority, organization type,

@@ -378,3 +378,85 @@ async fn a_user_with_two_roles_switches_between_them() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_administrator_creates_and_disables_accounts_inside_his_region() {
+    each_backend(|app: TestApp| async move {
+        let admin = app.token("admin").await;
+        let body = json!({"username": "Xihu.Two", "display_name": "西湖区局 新同事", "password": "a-long-password",
+                          "grants": [{"role": "county_officer", "region_code": "330106"}]});
+        let (s, created) = app.send_as(reqwest::Method::POST, Some(&admin), "/api/v1/users", &body).await;
+        assert_eq!(s, StatusCode::CREATED, "{created}");
+        assert_eq!(created["username"], "xihu.two");
+        assert_eq!(app.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'user.create'").await, 1);
+        // The password appears nowhere in the audit log.
+        let leaked = fengqiao::with_db!(&app.state.db, pool => sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM audit_log WHERE detail LIKE '%a-long-password%'").fetch_one(pool).await.unwrap());
+        assert_eq!(leaked, 0);
+        let (s, tok) = app.send_as(reqwest::Method::POST, None, "/api/v1/auth/token", &json!({"username": "xihu.two", "password": "a-long-password"})).await;
+        assert_eq!(s, StatusCode::OK, "{tok}");
+        let t = tok["token"].as_str().unwrap().to_string();
+        assert_eq!(app.get_as(Some(&t), "/api/v1/me").await.1["region_code"], "330106");
+        // Bad input names the field and creates nothing.
+        let dup = app.send_as(reqwest::Method::POST, Some(&admin), "/api/v1/users", &body).await;
+        assert_problem(&dup, StatusCode::CONFLICT, "conflict.users_username_key", Some("username"));
+        let short = json!({"username": "abc", "display_name": "x", "password": "short", "grants": [{"role": "resident", "region_code": "330106"}]});
+        assert_problem(&app.send_as(reqwest::Method::POST, Some(&admin), "/api/v1/users", &short).await, StatusCode::UNPROCESSABLE_ENTITY, "user.password", Some("password"));
+        let bad_region = json!({"username": "abcd", "display_name": "x", "password": "0123456789", "grants": [{"role": "resident", "region_code": "33010X"}]});
+        let got = app.send_as(reqwest::Method::POST, Some(&admin), "/api/v1/users", &bad_region).await;
+        assert_eq!(got.0, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(got.1["field"], "grants[0].region_code");
+        let missing = app.send_as(reqwest::Method::POST, Some(&admin), "/api/v1/users", &json!({"username": "abcd"})).await;
+        assert_problem(&missing, StatusCode::UNPROCESSABLE_ENTITY, "input.malformed", Some("display_name"));
+        assert_eq!(app.scalar("SELECT COUNT(*) FROM users WHERE username = 'abcd' OR username = 'abc'").await, 0);
+        // Only the administrator manages accounts.
+        let province = app.token("province").await;
+        assert_eq!(app.send_as(reqwest::Method::POST, Some(&province), "/api/v1/users", &body).await.0, StatusCode::FORBIDDEN);
+        // Disabling ends the account's tokens at once.
+        let id = created["id"].as_str().unwrap();
+        let (s, _) = app.send_as(reqwest::Method::POST, Some(&admin), &format!("/api/v1/users/{id}/disable"), &json!({})).await;
+        assert_eq!(s, StatusCode::NO_CONTENT);
+        assert_eq!(app.get_as(Some(&t), "/api/v1/me").await.0, StatusCode::UNAUTHORIZED);
+        let relogin = app.send_as(reqwest::Method::POST, None, "/api/v1/auth/token", &json!({"username": "xihu.two", "password": "a-long-password"})).await;
+        assert_eq!(relogin.0, StatusCode::UNAUTHORIZED);
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn malformed_json_and_queries_are_problems_naming_the_field() {
+    each_backend(|app: TestApp| async move {
+        let xihu = app.token("xihu").await;
+        let got = app
+            .send_as(
+                reqwest::Method::POST,
+                Some(&xihu),
+                "/api/v1/regions/330106004053/grids",
+                &json!({"name": "甲", "households": "many"}),
+            )
+            .await;
+        assert_problem(
+            &got,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "input.malformed",
+            Some("households"),
+        );
+        let got = app
+            .get_as(
+                None,
+                "/api/v1/calendar/deadline?start=2024-01-01&working_days=-3",
+            )
+            .await;
+        assert_problem(
+            &got,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "input.malformed",
+            Some("working_days"),
+        );
+        let got = app.get_as(Some(&xihu), "/api/v1/grids/not-a-uuid").await;
+        assert_eq!(got.0, StatusCode::UNPROCESSABLE_ENTITY, "{}", got.1);
+        assert_eq!(app.scalar("SELECT COUNT(*) FROM grids").await, 0);
+        app
+    })
+    .await;
+}

@@ -9,9 +9,14 @@ use serde_json::json;
 use crate::{TestApp, each_backend};
 
 /// A record in 滨江区 for each kind of path parameter.
-fn fill(path: &str, grid_in_binjiang: &str) -> String {
+fn fill(path: &str, grid_in_binjiang: &str, application_in_binjiang: &str) -> String {
+    let id = if path.contains("/applications/") || path.contains("/publicity/") {
+        application_in_binjiang
+    } else {
+        grid_in_binjiang
+    };
     path.replace("{code}", "330108001001")
-        .replace("{id}", grid_in_binjiang)
+        .replace("{id}", id)
         .replace("{tag}", "zh")
         .replace("{mode}", "off")
         .replace("{*path}", "app.css")
@@ -56,6 +61,25 @@ async fn every_route_refuses_roles_and_regions_outside_its_access() {
             .await;
         assert_eq!(s, StatusCode::CREATED);
         let grid_id = grid["id"].as_str().unwrap().to_string();
+        // A draft registry application in 滨江区 (written directly: no audit row, so the walk's
+        // "nothing changed" count below stays as it was).
+        let app_id = uuid::Uuid::now_v7();
+        let now = chrono::Utc::now();
+        let insert = async {
+            fengqiao::with_tx!(&app.state.db, tx => {
+                sqlx::query(
+                    "INSERT INTO applications (id, kind, state, org_type, category, name, region_code, domicile_code, reach, created_at, updated_at) \
+                     VALUES ($1, 'establishment', 'draft', 'social_group', 'charity', '路由巡检协会', '330108', '330108001001', 'county', $2, $2)",
+                )
+                .bind(app_id)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            });
+            Ok::<(), sqlx::Error>(())
+        };
+        insert.await.unwrap();
+        let app_id = app_id.to_string();
         let mut actors: Vec<(Option<&str>, Option<Role>, Option<&str>)> = vec![(None, None, None)];
         for a in ACCOUNTS {
             actors.push((Some(a.username), Some(a.role), Some(a.region)));
@@ -71,7 +95,7 @@ async fn every_route_refuses_roles_and_regions_outside_its_access() {
                 None => None,
             };
             for route in &routes {
-                let path = fill(&route.path, &grid_id);
+                let path = fill(&route.path, &grid_id, &app_id);
                 let method = Method::from_bytes(route.method.as_bytes()).unwrap();
                 // An empty JSON object: refused requests must be refused before the body is read,
                 // and allowed ones fail validation, so the walk changes nothing.

@@ -112,6 +112,22 @@ async fn check_csrf(jar: &CookieJar, req: Request) -> Result<Request, AppError> 
             Err(refused())
         };
     }
+    // A multipart body (a file upload) is not read here: its form carries the token in the
+    // query string of its action (`?_csrf=`), accepted for multipart requests only.
+    let multipart = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("multipart/form-data"));
+    if multipart {
+        let token = url::form_urlencoded::parse(req.uri().query().unwrap_or("").as_bytes())
+            .find(|(k, _)| k == CSRF_FIELD)
+            .map(|(_, v)| v.into_owned());
+        return match token {
+            Some(v) if secrets::constant_time_eq(&v, &cookie) => Ok(req),
+            _ => Err(refused()),
+        };
+    }
     let (parts, body) = req.into_parts();
     let bytes = axum::body::to_bytes(body, 2 * 1024 * 1024)
         .await
@@ -196,17 +212,18 @@ async fn object_region(
     kind: ObjectKind,
     id: &str,
 ) -> Result<codes::RegionCode, AppError> {
+    let id = uuid::Uuid::parse_str(id).map_err(|_| {
+        AppError::invalid(
+            "id",
+            "id.malformed",
+            "编号格式不正确",
+            "The id is malformed",
+        )
+    })?;
     let region = match kind {
-        ObjectKind::Grid => {
-            let id = uuid::Uuid::parse_str(id).map_err(|_| {
-                AppError::invalid(
-                    "id",
-                    "id.malformed",
-                    "编号格式不正确",
-                    "The id is malformed",
-                )
-            })?;
-            crate::regions::store::grid_region(&state.db, id).await?
+        ObjectKind::Grid => crate::regions::store::grid_region(&state.db, id).await?,
+        ObjectKind::Application => {
+            crate::registry::store::application_region(&state.db, id).await?
         }
     };
     let region = region.ok_or(AppError::NotFound)?;

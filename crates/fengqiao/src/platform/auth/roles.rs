@@ -162,6 +162,8 @@ pub enum Scope {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ObjectKind {
     Grid,
+    /// A registry application (`applications.region_code`: the authority's area).
+    Application,
 }
 
 impl Access {

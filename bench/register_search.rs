@@ -1,0 +1,328 @@
+//! Benchmark: public register search over HTTP with 50 concurrent clients, beside the same
+//! queries as SQL `LIKE '%…%'` on the same database in the same run.
+//!
+//! ```text
+//! cargo bench -p fengqiao --bench register_search -- --scale tiny
+//! cargo bench -p fengqiao --bench register_search -- --scale province --data-dir /tmp/fq-bench
+//! FENGQIAO_BENCH_PG=postgres://… cargo bench -p fengqiao --bench register_search -- --backend postgres
+//! ```
+//!
+//! `--scale tiny` (a few hundred organizations) runs in seconds so that it keeps working;
+//! `--scale province` loads 330,000 organizations (once: a `--data-dir` is reused). Prints one
+//! table: requests, throughput, p50, p99, and the ratio of LIKE to the index; and checks that
+//! the index finds every organization that LIKE finds.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use fengqiao::platform::Db;
+use fengqiao::platform::search::SearchIndex;
+use fengqiao::register;
+
+/// The queries: single characters, parts of words, words, two terms.
+const QUERIES: &[&str] = &[
+    "茶",
+    "养老",
+    "居家养老",
+    "协会",
+    "杭州 茶叶",
+    "科技 研究会",
+    "慈善基金会",
+    "社区 互助",
+    "文化",
+    "志愿 服务",
+    "围棋",
+    "西湖",
+    "助餐",
+    "电子商务 商会",
+    "留守儿童",
+    "学术交流",
+];
+
+struct Args {
+    scale: String,
+    clients: usize,
+    requests: usize,
+    like_requests: usize,
+    backend: String,
+    data_dir: Option<std::path::PathBuf>,
+}
+
+fn args() -> Args {
+    let mut a = Args {
+        scale: "tiny".into(),
+        clients: 50,
+        requests: 0,
+        like_requests: 0,
+        backend: "sqlite".into(),
+        data_dir: None,
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(k) = it.next() {
+        let mut v = || it.next().unwrap_or_default();
+        match k.as_str() {
+            "--scale" => a.scale = v(),
+            "--clients" => a.clients = v().parse().unwrap_or(50),
+            "--requests" => a.requests = v().parse().unwrap_or(0),
+            "--like-requests" => a.like_requests = v().parse().unwrap_or(0),
+            "--backend" => a.backend = v(),
+            "--data-dir" => a.data_dir = Some(v().into()),
+            _ => {} // `cargo bench` passes `--bench`
+        }
+    }
+    let province = a.scale == "province";
+    if a.requests == 0 {
+        a.requests = if province { 5000 } else { 1000 };
+    }
+    if a.like_requests == 0 {
+        a.like_requests = if province { 200 } else { 1000 };
+    }
+    a
+}
+
+/// Latency summary of one series.
+struct Series {
+    name: &'static str,
+    lat: Vec<Duration>,
+    wall: Duration,
+}
+
+impl Series {
+    fn pct(&self, p: f64) -> Duration {
+        let mut v = self.lat.clone();
+        v.sort();
+        v[((v.len() as f64 - 1.0) * p).round() as usize]
+    }
+
+    fn throughput(&self) -> f64 {
+        self.lat.len() as f64 / self.wall.as_secs_f64()
+    }
+}
+
+fn search_url(base: &str, q: &str) -> String {
+    let q: String = url::form_urlencoded::byte_serialize(q.as_bytes()).collect();
+    format!("{base}/api/v1/organizations?q={q}")
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.2}", d.as_secs_f64() * 1000.0)
+}
+
+fn peak_memory_mib() -> String {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| {
+                l.split_whitespace()
+                    .nth(1)
+                    .and_then(|k| k.parse::<u64>().ok())
+            })
+        })
+        .map(|kb| format!("{}", kb / 1024))
+        .unwrap_or_else(|| "?".into())
+}
+
+/// Runs `total` calls of `f` over `clients` concurrent tasks, queries in turn.
+async fn drive<F, Fut>(name: &'static str, clients: usize, total: usize, f: F) -> Series
+where
+    F: Fn(&'static str) -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = ()> + Send,
+{
+    let f = Arc::new(f);
+    let next = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let start = Instant::now();
+    let mut tasks = Vec::new();
+    for _ in 0..clients {
+        let (f, next) = (f.clone(), next.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut lat = Vec::new();
+            loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                if i >= total {
+                    break;
+                }
+                let t = Instant::now();
+                f(QUERIES[i % QUERIES.len()]).await;
+                lat.push(t.elapsed());
+            }
+            lat
+        }));
+    }
+    let mut lat = Vec::new();
+    for t in tasks {
+        lat.extend(t.await.expect("client task"));
+    }
+    Series {
+        name,
+        lat,
+        wall: start.elapsed(),
+    }
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let a = args();
+    let tmp;
+    let dir = match &a.data_dir {
+        Some(d) => d.clone(),
+        None => {
+            tmp = std::env::temp_dir().join(format!("fq-bench-{}", uuid::Uuid::now_v7().simple()));
+            tmp.clone()
+        }
+    };
+    std::fs::create_dir_all(&dir)?;
+    let db = match a.backend.as_str() {
+        "postgres" => {
+            Db::connect(&std::env::var("FENGQIAO_BENCH_PG").map_err(|_| {
+                anyhow::anyhow!("--backend postgres needs FENGQIAO_BENCH_PG=postgres://…")
+            })?)
+            .await?
+        }
+        _ => Db::connect_sqlite(&dir.join("fengqiao.db")).await?,
+    };
+    db.migrate().await?;
+    fengqiao::bootstrap::load_reference_data(&db, true).await?;
+    let scale = if a.scale == "province" {
+        fengqiao::demo::Scale::Province
+    } else {
+        fengqiao::demo::Scale::Small
+    };
+    let t = Instant::now();
+    fengqiao::demo::load_organizations(&db, scale, 2018, false).await?;
+    let orgs = register::store::count_organizations(&db).await?;
+    eprintln!(
+        "data: {orgs} organizations ({:.1} s)",
+        t.elapsed().as_secs_f64()
+    );
+
+    let index = SearchIndex::open(&dir.join("index"))?;
+    let t = Instant::now();
+    register::index::ensure(&db, &index).await?;
+    let index_secs = t.elapsed().as_secs_f64();
+    eprintln!(
+        "index: {} documents ready in {index_secs:.1} s",
+        index.num_docs()
+    );
+
+    let config = fengqiao::platform::Config {
+        data_dir: dir.clone(),
+        demo: false,
+        ..Default::default()
+    };
+    let mut state = fengqiao::bootstrap::state(
+        db.clone(),
+        config,
+        fengqiao::bootstrap::system_clock(),
+        None,
+        fengqiao::platform::pii::PiiCipher::random(),
+    );
+    state.search = index.clone();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let base = format!("http://{}", listener.local_addr()?);
+    let app = fengqiao::app::router(state);
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+
+    // Every organization LIKE finds, the index finds (it may find more: all character pairs of
+    // a term present, not necessarily adjacent).
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(a.clients)
+        .build()?;
+    let mut missing = 0;
+    println!("| query | index total | LIKE total |");
+    println!("| --- | ---: | ---: |");
+    for q in QUERIES {
+        let terms: Vec<String> = q.split_whitespace().map(str::to_owned).collect();
+        let (like_total, _) = register::store::like_search(&db, &terms).await?;
+        let v: serde_json::Value = client
+            .get(search_url(&base, q))
+            .send()
+            .await?
+            .json()
+            .await?;
+        let total = v["total"].as_i64().unwrap_or(-1);
+        if total < like_total {
+            missing += 1;
+        }
+        println!("| {q} | {total} | {like_total} |");
+    }
+
+    let warm = client.clone();
+    let b = base.clone();
+    drive("warm-up", 4, 100, move |q| {
+        let (c, b) = (warm.clone(), b.clone());
+        async move {
+            let _ = c.get(search_url(&b, q)).send().await;
+        }
+    })
+    .await;
+    let c = client.clone();
+    let b = base.clone();
+    let index_series = drive("index (HTTP)", a.clients, a.requests, move |q| {
+        let (c, b) = (c.clone(), b.clone());
+        async move {
+            let r = c.get(search_url(&b, q)).send().await.expect("request");
+            assert!(r.status().is_success(), "{}", r.status());
+            let _ = r.bytes().await;
+        }
+    })
+    .await;
+    let d = db.clone();
+    let like_series = drive(
+        "SQL LIKE (in process)",
+        a.clients,
+        a.like_requests,
+        move |q| {
+            let d = d.clone();
+            async move {
+                let terms: Vec<String> = q.split_whitespace().map(str::to_owned).collect();
+                register::store::like_search(&d, &terms)
+                    .await
+                    .expect("like");
+            }
+        },
+    )
+    .await;
+
+    println!();
+    println!(
+        "register search, {orgs} organizations, {} clients, {} ({}), index build {index_secs:.1} s",
+        a.clients,
+        db.backend().name(),
+        a.scale
+    );
+    println!("| path | requests | throughput/s | p50 ms | p99 ms |");
+    println!("| --- | ---: | ---: | ---: | ---: |");
+    for s in [&index_series, &like_series] {
+        println!(
+            "| {} | {} | {:.0} | {} | {} |",
+            s.name,
+            s.lat.len(),
+            s.throughput(),
+            ms(s.pct(0.5)),
+            ms(s.pct(0.99))
+        );
+    }
+    let ratio = |p: f64| like_series.pct(p).as_secs_f64() / index_series.pct(p).as_secs_f64();
+    println!(
+        "LIKE / index: p50 ×{:.1}, p99 ×{:.1}, throughput ×{:.1}; target p99 < 20 ms: {}; peak memory {} MiB; queries where the index found fewer than LIKE: {missing}",
+        ratio(0.5),
+        ratio(0.99),
+        index_series.throughput() / like_series.throughput(),
+        if index_series.pct(0.99) < Duration::from_millis(20) {
+            "met"
+        } else {
+            "NOT met"
+        },
+        peak_memory_mib()
+    );
+    if a.data_dir.is_none() {
+        db.close().await;
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+    if missing > 0 {
+        anyhow::bail!("the index missed organizations that LIKE found");
+    }
+    Ok(())
+}

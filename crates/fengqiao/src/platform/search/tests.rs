@@ -1,0 +1,113 @@
+use super::*;
+
+fn doc(id: &str, uscc: Option<&str>, name: &str, text: &str, region: &str) -> IndexDoc {
+    IndexDoc {
+        id: id.into(),
+        uscc: uscc.map(str::to_owned),
+        name: name.into(),
+        text: text.into(),
+        org_type: "social_group".into(),
+        category: "other".into(),
+        status: "registered".into(),
+        region_code: region.into(),
+        registered_on: NaiveDate::from_ymd_opt(2020, 1, 1),
+    }
+}
+
+fn index() -> SearchIndex {
+    let ix = SearchIndex::in_ram();
+    ix.upsert(&[
+        doc(
+            "1",
+            Some("A1"),
+            "杭州市西湖区茶叶产业协会",
+            "茶叶种植技术推广",
+            "330106",
+        ),
+        doc(
+            "2",
+            Some("A2"),
+            "滨江区居家养老服务中心",
+            "为老年人提供助餐服务",
+            "330108",
+        ),
+        doc(
+            "3",
+            Some("A3"),
+            "西溪社区读书会",
+            "组织居民读书，关爱养老院老人",
+            "330106004",
+        ),
+        doc("4", None, "钱塘志愿者协会", "环境保护", "330114"),
+    ])
+    .unwrap();
+    ix.commit(7).unwrap();
+    ix
+}
+
+fn names(ix: &SearchIndex, q: &str) -> Vec<String> {
+    let req = SearchRequest {
+        terms: q.split_whitespace().map(str::to_owned).collect(),
+        limit: 10,
+        ..Default::default()
+    };
+    ix.search(&req)
+        .unwrap()
+        .hits
+        .into_iter()
+        .map(|h| h.name)
+        .collect()
+}
+
+#[test]
+fn one_character_part_of_a_word_and_all_terms() {
+    let ix = index();
+    assert_eq!(ix.applied_outbox_id(), Some(7));
+    assert_eq!(names(&ix, "茶"), ["杭州市西湖区茶叶产业协会"]);
+    assert_eq!(names(&ix, "产业"), ["杭州市西湖区茶叶产业协会"]);
+    assert_eq!(names(&ix, "协会 西湖"), ["杭州市西湖区茶叶产业协会"]);
+    assert!(names(&ix, "协会 养老").is_empty());
+    // A hit in the name ranks above one in the business scope.
+    assert_eq!(
+        names(&ix, "养老"),
+        ["滨江区居家养老服务中心", "西溪社区读书会"]
+    );
+    assert_eq!(names(&ix, "ａ").len(), 0);
+}
+
+#[test]
+fn filters_facets_and_stable_order() {
+    let ix = index();
+    let region = codes::RegionCode::parse("330106").unwrap();
+    let req = SearchRequest {
+        region: Some(region),
+        limit: 10,
+        ..Default::default()
+    };
+    let r = ix.search(&req).unwrap();
+    assert_eq!(r.total, 2);
+    assert_eq!(r.facets.region.get("330106"), Some(&1));
+    assert_eq!(r.facets.region.get("330106004"), Some(&1));
+    let all = SearchRequest {
+        limit: 10,
+        ..Default::default()
+    };
+    let r = ix.search(&all).unwrap();
+    assert_eq!(r.facets.region.get("330100"), Some(&4));
+    let order: Vec<_> = r.hits.iter().map(|h| h.uscc.clone()).collect();
+    assert_eq!(
+        order,
+        [
+            Some("A1".into()),
+            Some("A2".into()),
+            Some("A3".into()),
+            None
+        ]
+    );
+    // Replacing a document keeps one copy.
+    ix.upsert(&[doc("4", None, "钱塘环保协会", "", "330114")])
+        .unwrap();
+    ix.commit(8).unwrap();
+    assert_eq!(ix.num_docs(), 4);
+    assert_eq!(names(&ix, "环保"), ["钱塘环保协会"]);
+}

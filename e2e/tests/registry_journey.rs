@@ -1,0 +1,426 @@
+//! The registry's whole journey in headless Chromium, without a line of JavaScript from the
+//! site: a founder applies (a bad identity number first: the form again, by the field), submits
+//! with two materials; the intake officer returns it once with the missing list; the founder
+//! resubmits; the officer accepts; three roles review their steps in parallel; publicity, where
+//! the public objects and the officer answers; a week later (the clock moves) approval, the
+//! certificate with its USCC, the organization page, and the organization found in the public
+//! register by two characters of its name. axe-core runs on every page, on every backend.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use anyhow::{Context, ensure};
+use fantoccini::{Client, Locator};
+use fengqiao::demo::DEMO_PASSWORD;
+use fengqiao::platform::clock::FixedClock;
+use fengqiao::testkit;
+use fengqiao_e2e::{Browser, check_a11y, say, screenshot, wait_for};
+
+/// The name applied for, and the two characters the public searches it by.
+const ORG_NAME: &str = "西湖区龙井茶文化研究会";
+const QUERY: &str = "茶文";
+
+/// The text of the first element matching `css`. A click may still be navigating away from a
+/// page that has the same element, so a stale reference is read again from the new page.
+async fn text(c: &Client, css: &str) -> anyhow::Result<String> {
+    let mut last = None;
+    for _ in 0..20 {
+        let el = wait_for(c, Locator::Css(css)).await?;
+        match el.text().await {
+            Ok(t) => return Ok(t.trim().to_string()),
+            Err(e) => last = Some(e),
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    Err(anyhow::anyhow!("reading {css}: {:?}", last))
+}
+
+async fn present(c: &Client, css: &str) -> anyhow::Result<bool> {
+    Ok(!c.find_all(Locator::Css(css)).await?.is_empty())
+}
+
+async fn fill(c: &Client, css: &str, value: &str) -> anyhow::Result<()> {
+    let field = wait_for(c, Locator::Css(css)).await?;
+    field.clear().await?;
+    if !value.is_empty() {
+        field.send_keys(value).await?;
+    }
+    Ok(())
+}
+
+async fn click(c: &Client, css: &str) -> anyhow::Result<()> {
+    wait_for(c, Locator::Css(css))
+        .await?
+        .click()
+        .await
+        .with_context(|| format!("clicking {css}"))?;
+    Ok(())
+}
+
+async fn select(c: &Client, css: &str, value: &str) -> anyhow::Result<()> {
+    wait_for(c, Locator::Css(css))
+        .await?
+        .select_by_value(value)
+        .await
+        .with_context(|| format!("choosing {value} in {css}"))?;
+    Ok(())
+}
+
+/// The HTTP status of the document shown (Navigation Timing).
+async fn page_status(c: &Client) -> anyhow::Result<u64> {
+    let v = c.execute("const n = performance.getEntriesByType('navigation')[0]; return n ? n.responseStatus : null;", vec![]).await?;
+    v.as_u64()
+        .with_context(|| format!("no navigation status available ({v})"))
+}
+
+/// Logs in through the form (whatever session the browser had is replaced).
+async fn login(c: &Client, base: &str, username: &str, who: &str) -> anyhow::Result<()> {
+    c.goto(&format!("{base}/login")).await?;
+    fill(c, "#username", username).await?;
+    fill(c, "#password", DEMO_PASSWORD).await?;
+    click(c, "#login-submit").await?;
+    // The page we came from may show the previous user in #who until the new page arrives.
+    let mut shown = String::new();
+    for _ in 0..50 {
+        shown = text(c, "#who").await?;
+        if shown.contains(who) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    ensure!(
+        shown.contains(who),
+        "#who after logging in as {username}: {shown:?}"
+    );
+    Ok(())
+}
+
+async fn logout(c: &Client) -> anyhow::Result<()> {
+    click(c, "#logout").await?;
+    wait_for(c, Locator::Css("#login-link")).await?;
+    Ok(())
+}
+
+/// Opens the application page and checks it (axe included).
+async fn open_app(c: &Client, base: &str, path: &str, who: &str) -> anyhow::Result<()> {
+    c.goto(&format!("{base}{path}")).await?;
+    wait_for(c, Locator::Css("#app-state")).await?;
+    check_a11y(c, &format!("application ({who})")).await
+}
+
+/// Waits until the application's state reads `state`.
+async fn expect_state(c: &Client, state: &str) -> anyhow::Result<()> {
+    wait_for(
+        c,
+        Locator::XPath(&format!(
+            "//strong[@id='app-state'][normalize-space()='{state}']"
+        )),
+    )
+    .await
+    .with_context(|| format!("state {state}"))?;
+    ensure!(
+        !present(c, "#form-error").await?,
+        "unexpected error: {}",
+        text(c, "#form-error").await?
+    );
+    Ok(())
+}
+
+async fn journey(c: &Client, base: &str, clock: &FixedClock) -> anyhow::Result<()> {
+    // The founder applies.
+    login(c, base, "orgadmin", "何女士").await?;
+    click(c, "header nav a[href='/registry']").await?;
+    wait_for(c, Locator::Css("#new-application-link")).await?;
+    check_a11y(c, "applications (founder)").await?;
+    click(c, "#new-application-link").await?;
+    wait_for(c, Locator::Css("#new-application")).await?;
+    check_a11y(c, "new application").await?;
+    select(c, "#f-category", "other").await?;
+    fill(c, "#f-name", ORG_NAME).await?;
+    fill(c, "#f-domicile_code", "330106004053").await?;
+    fill(c, "#f-supervisory_unit", "西湖区农业农村局").await?;
+    fill(c, "#f-business_scope", "茶文化研究、交流、培训").await?;
+    fill(c, "#f-purpose", "传承龙井茶文化").await?;
+    fill(c, "#f-address", "龙井路 1 号").await?;
+    fill(c, "#f-funds_yuan", "30000").await?;
+    let good = id_number("19900315", "022");
+    let people = [
+        ("张会长", id_number("19700315", "011"), "会长"),
+        ("李秘书长", with_wrong_check(&good), "秘书长"),
+        ("王发起人", id_number("19850315", "033"), "发起人"),
+    ];
+    for (i, (name, id, position)) in people.iter().enumerate() {
+        fill(c, &format!("#f-persons-{i}-name"), name).await?;
+        fill(c, &format!("#f-persons-{i}-id_number"), id).await?;
+        fill(c, &format!("#f-persons-{i}-position"), position).await?;
+    }
+    select(c, "#f-persons-2-capacity", "founder").await?;
+    click(c, "#f-persons-0-legal_rep").await?;
+    click(c, "#create-application").await?;
+    let err = text(c, "#f-persons-1-id_number-err").await?;
+    ensure!(
+        !err.is_empty(),
+        "the message beside row 2's identity number"
+    );
+    ensure!(page_status(c).await? == 422, "a bad form answers 422");
+    let kept = wait_for(c, Locator::Css("#f-name"))
+        .await?
+        .prop("value")
+        .await?;
+    ensure!(
+        kept.as_deref() == Some(ORG_NAME),
+        "the form keeps the name: {kept:?}"
+    );
+    check_a11y(c, "new application with an error").await?;
+    // The other rows kept what was typed; only row 2 is corrected.
+    let kept = wait_for(c, Locator::Css("#f-persons-0-id_number"))
+        .await?
+        .prop("value")
+        .await?;
+    ensure!(
+        kept.as_deref() == Some(people[0].1.as_str()),
+        "row 1 kept: {kept:?}"
+    );
+    fill(c, "#f-persons-1-id_number", &good).await?;
+    click(c, "#create-application").await?;
+    expect_state(c, "草稿").await?;
+    let path = c.current_url().await?.path().to_string();
+    ensure!(path.starts_with("/registry/applications/"), "{path}");
+    check_a11y(c, "application (draft)").await?;
+    ensure!(
+        c.find_all(Locator::Css("#persons tbody tr")).await?.len() == 3,
+        "three persons named"
+    );
+
+    // Submitted with two materials.
+    click(c, "#mat-application").await?;
+    click(c, "#mat-charter").await?;
+    click(c, "#do-submit").await?;
+    expect_state(c, "已提交待受理").await?;
+    check_a11y(c, "application (submitted)").await?;
+    logout(c).await?;
+
+    // Intake returns it once with the complete missing list.
+    login(c, base, "xihu", "西湖区局").await?;
+    open_app(c, base, &path, "intake officer").await?;
+    click(c, "#do-return").await?;
+    expect_state(c, "退回补正").await?;
+    let missing = c
+        .find_all(Locator::Css("#checklist li.missing"))
+        .await?
+        .len();
+    ensure!(missing == 4, "four materials missing, got {missing}");
+    check_a11y(c, "application (returned)").await?;
+    logout(c).await?;
+
+    // The founder resubmits complete.
+    login(c, base, "orgadmin", "何女士").await?;
+    open_app(c, base, &path, "founder, returned").await?;
+    for m in c
+        .find_all(Locator::Css("#form-submit input[name='materials']"))
+        .await?
+    {
+        if m.prop("checked").await?.as_deref() != Some("true") {
+            m.click().await?;
+        }
+    }
+    click(c, "#do-submit").await?;
+    expect_state(c, "补正后重新提交").await?;
+    ensure!(
+        !present(c, "#do-accept").await?,
+        "the founder cannot take intake"
+    );
+    logout(c).await?;
+
+    // Accepted; then three roles review their own steps.
+    login(c, base, "xihu", "西湖区局").await?;
+    open_app(c, base, &path, "intake officer, resubmitted").await?;
+    ensure!(!present(c, "#do-return").await?, "no second return");
+    click(c, "#do-accept").await?;
+    expect_state(c, "联办审查中").await?;
+    ensure!(
+        !present(c, "#do-approve-supervisory").await?,
+        "the county officer does not review for the supervisory unit"
+    );
+    fill(c, "#opinion-registration", "材料齐全，符合登记条件").await?;
+    click(c, "#do-approve-registration").await?;
+    expect_state(c, "联办审查中").await?;
+    check_a11y(c, "application (in review)").await?;
+    logout(c).await?;
+    for (user, who, step) in [
+        ("reviewer", "郑审查员", "supervisory"),
+        ("hangzhou", "李科长", "party_building"),
+    ] {
+        login(c, base, user, who).await?;
+        open_app(c, base, &path, user).await?;
+        fill(c, &format!("#opinion-{step}"), "同意").await?;
+        click(c, &format!("#do-approve-{step}")).await?;
+        expect_state(c, "联办审查中").await?;
+        ensure!(
+            !present(c, &format!("#do-approve-{step}")).await?,
+            "{step} is decided"
+        );
+        logout(c).await?;
+    }
+
+    // Publicity.
+    login(c, base, "xihu", "西湖区局").await?;
+    open_app(c, base, &path, "officer, steps approved").await?;
+    click(c, "#do-publicity").await?;
+    expect_state(c, "任职前公示中").await?;
+    logout(c).await?;
+
+    // The public objects on the notice.
+    click(c, "header nav a[href='/registry/publicity']").await?;
+    wait_for(c, Locator::Css("#notices")).await?;
+    check_a11y(c, "publicity list").await?;
+    click(
+        c,
+        &format!("#notices a[href='/registry/publicity/{}']", app_id(&path)),
+    )
+    .await?;
+    wait_for(c, Locator::Css("#notice-persons")).await?;
+    check_a11y(c, "publicity notice").await?;
+    let notice = text(c, "#notice-persons").await?;
+    ensure!(
+        notice.contains("张会长") && !notice.contains("330199"),
+        "{notice}"
+    );
+    fill(c, "#obj-name", "居民甲").await?;
+    fill(c, "#obj-body", "会长是否另有兼职，请核实").await?;
+    click(
+        c,
+        "form[action^='/registry/publicity/'] button[type='submit']",
+    )
+    .await?;
+    wait_for(c, Locator::Css("#filed")).await?;
+    check_a11y(c, "publicity notice (objection filed)").await?;
+
+    // The officer answers; approval waits for the period's end.
+    login(c, base, "xihu", "西湖区局").await?;
+    open_app(c, base, &path, "officer, objection").await?;
+    fill(c, "#answer-1", "经核查，无其他兼职").await?;
+    click(c, "#do-answer-1").await?;
+    wait_for(
+        c,
+        Locator::XPath("//ul[@id='objections']/li[contains(., '经核查')]"),
+    )
+    .await?;
+    click(c, "#do-approve").await?;
+    let err = text(c, "#form-error").await?;
+    ensure!(
+        err.contains("公示"),
+        "approval before the period's end: {err:?}"
+    );
+    ensure!(page_status(c).await? == 422, "a refused action answers 422");
+    check_a11y(c, "application (approval too early)").await?;
+
+    // Eight days later (sessions last 12 hours: log in again), approval and the certificate.
+    clock.set("2026-12-05T01:00:00Z".parse()?);
+    login(c, base, "xihu", "西湖区局").await?;
+    open_app(c, base, &path, "officer, publicity over").await?;
+    click(c, "#do-approve").await?;
+    expect_state(c, "准予登记").await?;
+    let uscc = text(c, "#app-uscc").await?;
+    ensure!(uscc.starts_with("51330106MJ"), "{uscc}");
+    check_a11y(c, "application (approved)").await?;
+    click(c, "#app-uscc").await?;
+    wait_for(c, Locator::Css("#org-name")).await?;
+    ensure!(
+        text(c, "#org-name").await? == ORG_NAME,
+        "the organization page"
+    );
+    check_a11y(c, "organization").await?;
+    click(c, "#certificate-link").await?;
+    ensure!(
+        text(c, "#cert-uscc").await? == uscc,
+        "the certificate shows the USCC"
+    );
+    ensure!(text(c, "#cert-name").await? == ORG_NAME, "and the name");
+    check_a11y(c, "certificate").await?;
+
+    // The public register finds it by two characters of its name.
+    c.goto(&format!("{base}/register")).await?;
+    fill(c, "#r-q", QUERY).await?;
+    click(c, "#r-submit").await?;
+    wait_for(
+        c,
+        Locator::XPath(&format!(
+            "//table[@id='r-results']//th[normalize-space()='{ORG_NAME}']"
+        )),
+    )
+    .await
+    .context("the new organization in the register's results")?;
+    ensure!(
+        text(c, "#r-results").await?.contains(&uscc),
+        "the result shows the USCC"
+    );
+    check_a11y(c, "register search").await?;
+    Ok(())
+}
+
+/// A synthetic identity number (unassigned region 330199) with its check character (DOMAIN
+/// rule 6).
+fn id_number(birth: &str, seq: &str) -> String {
+    const W: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    let body = format!("330199{birth}{seq}");
+    let sum: u32 = body
+        .chars()
+        .zip(W)
+        .map(|(c, w)| c.to_digit(10).unwrap_or(0) * w)
+        .sum();
+    let check = "10X98765432".as_bytes()[(sum % 11) as usize] as char;
+    format!("{body}{check}")
+}
+
+/// The same number with another check character.
+fn with_wrong_check(id: &str) -> String {
+    let (body, check) = id.split_at(17);
+    let other = if check == "0" { '1' } else { '0' };
+    format!("{body}{other}")
+}
+
+fn app_id(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or_default()
+}
+
+#[tokio::test]
+async fn registry_journey() -> anyhow::Result<()> {
+    let Some(browser) = Browser::start().await? else {
+        say("registry_journey: skipped (no chromedriver)");
+        return Ok(());
+    };
+    let mut outcome = Ok(());
+    for backend in testkit::backends() {
+        let started = Instant::now();
+        let tdb = testkit::TestDb::new(backend).await?;
+        let result = async {
+            testkit::seed(&tdb.db, Some(testkit::TEST_REGIONS)).await?;
+            let clock = testkit::test_clock();
+            let (base, _state) = testkit::spawn(tdb.db.clone(), Arc::new(clock.clone())).await?;
+            browser.open(&base, "/healthz").await?;
+            browser.forget_cookies().await?;
+            journey(&browser.client, &base, &clock).await
+        }
+        .await;
+        if result.is_err() {
+            let name = format!("failed-registry_journey-{}", backend.name());
+            if let Ok(p) = screenshot(&browser.client, &name).await {
+                eprintln!("screenshot of the failure: {}", p.display());
+            }
+        }
+        tdb.finish().await;
+        eprintln!(
+            "registry_journey [{}]: {} in {:.1?}",
+            backend.name(),
+            if result.is_ok() { "ok" } else { "FAILED" },
+            started.elapsed()
+        );
+        if let Err(e) = result {
+            outcome = Err(e.context(format!("registry journey on {}", backend.name())));
+            break;
+        }
+    }
+    browser.close().await;
+    outcome
+}
