@@ -15,3 +15,4 @@ pub mod register;
 pub mod registry;
 pub mod standard_codes;
 pub mod testkit;
+pub mod transparency;

@@ -52,6 +52,11 @@ enum Command {
         #[command(subcommand)]
         what: ImportWhat,
     },
+    /// Check a transparency-log proof offline (no server, no database).
+    Verify {
+        #[command(subcommand)]
+        what: fengqiao::transparency::cli::Verify,
+    },
 }
 
 #[derive(Subcommand)]
@@ -89,6 +94,18 @@ async fn main() -> anyhow::Result<()> {
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
+    if let Some(Command::Verify { what }) = &cli.command {
+        match fengqiao::transparency::cli::run(what) {
+            Ok(line) => {
+                println!("{line}");
+                return Ok(());
+            }
+            Err(reason) => {
+                eprintln!("{reason}");
+                std::process::exit(1);
+            }
+        }
+    }
     let mut o = Overrides {
         data_dir: cli.data_dir.clone(),
         database_url: cli.database_url.clone(),
@@ -106,6 +123,7 @@ async fn main() -> anyhow::Result<()> {
         no_demo: false,
     }) {
         Command::Serve { .. } => serve(config).await,
+        Command::Verify { .. } => unreachable!("handled before the configuration is loaded"),
         Command::Migrate => {
             let db = bootstrap::open(&config).await?;
             bootstrap::load_reference_data(&db, false).await?;
@@ -213,6 +231,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     let db = bootstrap::open(&config).await?;
     bootstrap::load_reference_data(&db, false).await?;
     let pii = fengqiao::platform::pii::PiiCipher::load_or_create(&config.data_dir)?;
+    fengqiao::transparency::model::signing_key(&config.data_dir)?;
     let fresh = fengqiao::platform::auth::store::count_users(&db).await? == 0;
     if fresh && config.demo {
         demo::load(&db, &pii, demo::Scale::Small, 2018, false).await?;

@@ -173,7 +173,9 @@ pub fn test_clock() -> FixedClock {
 /// A server on a free loopback port; returns its base URL. The server stops with the runtime.
 pub async fn spawn(db: Db, clock: Arc<dyn Clock>) -> anyhow::Result<(String, AppState)> {
     let config = Config {
-        data_dir: std::env::temp_dir(),
+        // A data directory of its own, for the keys a server creates there.
+        data_dir: std::env::temp_dir()
+            .join(format!("fengqiao-app-{}", uuid::Uuid::now_v7().simple())),
         demo: false,
         ..Config::default()
     };

@@ -12,6 +12,7 @@ mod platform;
 mod regions;
 mod register;
 mod registry;
+mod transparency;
 
 use std::sync::Arc;
 

@@ -1,0 +1,97 @@
+//! `fengqiao verify …`: the offline verifier anyone can run without a server. Exit 0 with
+//! `OK …` when the proof holds, exit 1 with the reason when it does not.
+
+use translog::{Hash, verify_consistency, verify_inclusion};
+
+/// What to verify.
+#[derive(Debug, clap::Subcommand)]
+pub enum Verify {
+    /// That a leaf is in a tree of a given size and root (RFC 9162 §2.1.3.2).
+    Inclusion {
+        /// The leaf hash, 64 hex digits.
+        #[arg(long)]
+        leaf_hash: String,
+        /// The leaf's 0-based index.
+        #[arg(long)]
+        index: u64,
+        #[arg(long)]
+        tree_size: u64,
+        /// The tree's root (a signed tree head's sha256_root_hash).
+        #[arg(long)]
+        root: String,
+        /// The audit path, hex hashes separated by commas (empty for a one-leaf tree).
+        #[arg(long, default_value = "")]
+        proof: String,
+    },
+    /// That a newer tree extends an older one (RFC 9162 §2.1.4.2).
+    Consistency {
+        #[arg(long)]
+        first: u64,
+        #[arg(long)]
+        second: u64,
+        #[arg(long)]
+        first_root: String,
+        #[arg(long)]
+        second_root: String,
+        /// The consistency proof, hex hashes separated by commas.
+        #[arg(long, default_value = "")]
+        proof: String,
+    },
+}
+
+fn hash(what: &str, s: &str) -> Result<Hash, String> {
+    translog::parse_hex(s.trim()).map_err(|e| format!("{what}: {e}"))
+}
+
+fn proof(s: &str) -> Result<Vec<Hash>, String> {
+    s.split(',')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .enumerate()
+        .map(|(i, p)| hash(&format!("--proof element {}", i + 1), p))
+        .collect()
+}
+
+/// Checks the proof; `Ok` is the line to print on success, `Err` the reason it failed.
+pub fn run(what: &Verify) -> Result<String, String> {
+    match what {
+        Verify::Inclusion {
+            leaf_hash,
+            index,
+            tree_size,
+            root,
+            proof: p,
+        } => {
+            let leaf = hash("--leaf-hash", leaf_hash)?;
+            let root = hash("--root", root)?;
+            let p = proof(p)?;
+            verify_inclusion(&leaf, *index, *tree_size, &p, &root).map_err(|e| {
+                format!("FAILED: leaf {leaf_hash} is not proven at index {index} of tree size {tree_size}: {e}")
+            })?;
+            Ok(format!(
+                "OK: leaf {} is at index {index} of the tree of size {tree_size} with root {}",
+                translog::to_hex(&leaf),
+                translog::to_hex(&root)
+            ))
+        }
+        Verify::Consistency {
+            first,
+            second,
+            first_root,
+            second_root,
+            proof: p,
+        } => {
+            let a = hash("--first-root", first_root)?;
+            let b = hash("--second-root", second_root)?;
+            let p = proof(p)?;
+            verify_consistency(*first, *second, &a, &b, &p).map_err(|e| {
+                format!("FAILED: the tree of size {second} is not proven to extend the tree of size {first}: {e}")
+            })?;
+            Ok(format!(
+                "OK: the tree of size {second} (root {}) extends the tree of size {first} (root {})",
+                translog::to_hex(&b),
+                translog::to_hex(&a)
+            ))
+        }
+    }
+}

@@ -1,0 +1,277 @@
+//! SQL of the transparency log: leaves, complete-subtree nodes and signed tree heads.
+//!
+//! Appends happen inside the caller's transaction ([`LogTx::append_leaves`]), so that a record
+//! and its leaf commit together. Reads load only the O(log n) hashes an operation needs, found
+//! by a dry run of the operation over a recording [`Snapshot`].
+
+use std::collections::{BTreeSet, HashMap};
+
+use chrono::{DateTime, Utc};
+use translog::{Hash, Log, LogError, SignedTreeHead, SigningKey, TreeHead};
+
+use super::model::{Addr, LeafEntry, Snapshot, frontier};
+use crate::platform::db::Db;
+use crate::platform::{AppError, AppResult};
+use crate::{with_db, with_tx};
+
+/// PostgreSQL advisory-lock key of log writers (SQLite has one writer anyway). Writers that
+/// also record to the journal take this lock first, then the outbox lock, always in that order.
+const APPEND_LOCK: i64 = 0x7472_616e_736c_6f67; // "translog"
+
+fn to_hash(bytes: Vec<u8>) -> AppResult<Hash> {
+    bytes
+        .try_into()
+        .map_err(|b: Vec<u8>| anyhow::anyhow!("stored hash of {} bytes", b.len()).into())
+}
+
+fn log_error(e: LogError) -> AppError {
+    anyhow::anyhow!("transparency log: {e}").into()
+}
+
+/// Adds leaves to the log inside a transaction. Implemented for a transaction of each backend
+/// from one body.
+pub trait LogTx {
+    /// Appends `entries` in order and returns the index of the first one. Indexes come from the
+    /// database under the writer lock, so concurrent appends get distinct, contiguous indexes.
+    fn append_leaves(
+        &mut self,
+        entries: &[LeafEntry],
+    ) -> impl Future<Output = AppResult<u64>> + Send;
+}
+
+macro_rules! impl_log_tx {
+    ($db:ty) => {
+        impl LogTx for sqlx::Transaction<'static, $db> {
+            async fn append_leaves(&mut self, entries: &[LeafEntry]) -> AppResult<u64> {
+                if <$db as sqlx::Database>::NAME == "PostgreSQL" {
+                    sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                        .bind(APPEND_LOCK)
+                        .execute(&mut **self)
+                        .await?;
+                }
+                let size: i64 =
+                    sqlx::query_scalar("SELECT COALESCE(MAX(idx) + 1, 0) FROM translog_leaves")
+                        .fetch_one(&mut **self)
+                        .await?;
+                let size = size as u64;
+                let mut known = HashMap::new();
+                for (level, index) in frontier(size) {
+                    let h: Vec<u8> = if level == 0 {
+                        sqlx::query_scalar("SELECT leaf_hash FROM translog_leaves WHERE idx = $1")
+                            .bind(index as i64)
+                            .fetch_one(&mut **self)
+                            .await?
+                    } else {
+                        sqlx::query_scalar(
+                            "SELECT hash FROM translog_nodes WHERE level = $1 AND idx = $2",
+                        )
+                        .bind(i64::from(level))
+                        .bind(index as i64)
+                        .fetch_one(&mut **self)
+                        .await?
+                    };
+                    known.insert((level, index), to_hash(h)?);
+                }
+                let mut log = Log::new(Snapshot::new(size, known));
+                let hashes: Vec<Hash> = entries.iter().map(|e| e.leaf_hash).collect();
+                let first = log.append(&hashes).map_err(log_error)?;
+                for (i, e) in entries.iter().enumerate() {
+                    sqlx::query(
+                        "INSERT INTO translog_leaves (idx, leaf_hash, kind, amount_fen, project, at) \
+                         VALUES ($1, $2, $3, $4, $5, $6)",
+                    )
+                    .bind((first + i as u64) as i64)
+                    .bind(&e.leaf_hash[..])
+                    .bind(&e.kind)
+                    .bind(e.amount_fen)
+                    .bind(&e.project)
+                    .bind(e.at)
+                    .execute(&mut **self)
+                    .await?;
+                }
+                for n in log.store().appended().1 {
+                    sqlx::query("INSERT INTO translog_nodes (level, idx, hash) VALUES ($1, $2, $3)")
+                        .bind(i64::from(n.level))
+                        .bind(n.index as i64)
+                        .bind(&n.hash[..])
+                        .execute(&mut **self)
+                        .await?;
+                }
+                Ok(first)
+            }
+        }
+    };
+}
+impl_log_tx!(sqlx::Sqlite);
+impl_log_tx!(sqlx::Postgres);
+
+/// Appends `entries` in a transaction of their own (tests, tools); returns the first index.
+pub async fn append(db: &Db, entries: &[LeafEntry]) -> AppResult<u64> {
+    Ok(with_tx!(db, tx => tx.append_leaves(entries).await?))
+}
+
+/// Appends `n` synthetic leaves (kind `synthetic`, random content) in one transaction, for
+/// tests and benchmarks; returns their hashes.
+pub async fn append_synthetic(db: &Db, at: DateTime<Utc>, n: usize) -> AppResult<Vec<Hash>> {
+    let entries: Vec<LeafEntry> = (0..n)
+        .map(|i| LeafEntry {
+            leaf_hash: translog::leaf_hash(uuid::Uuid::new_v4().as_bytes()),
+            kind: "synthetic".into(),
+            amount_fen: 100 * (i as i64 + 1),
+            project: "test".into(),
+            at,
+        })
+        .collect();
+    append(db, &entries).await?;
+    Ok(entries.into_iter().map(|e| e.leaf_hash).collect())
+}
+
+/// Number of leaves committed.
+pub async fn size(db: &Db) -> AppResult<u64> {
+    let n: i64 = with_db!(db, pool => sqlx::query_scalar("SELECT COALESCE(MAX(idx) + 1, 0) FROM translog_leaves").fetch_one(pool).await?);
+    Ok(n as u64)
+}
+
+async fn load(db: &Db, addrs: &BTreeSet<Addr>) -> AppResult<HashMap<Addr, Hash>> {
+    let mut out = HashMap::with_capacity(addrs.len());
+    with_db!(db, pool => {
+        let mut conn = pool.acquire().await?;
+        for &(level, index) in addrs {
+            let h: Option<Vec<u8>> = if level == 0 {
+                sqlx::query_scalar("SELECT leaf_hash FROM translog_leaves WHERE idx = $1")
+                    .bind(index as i64)
+                    .fetch_optional(&mut *conn)
+                    .await?
+            } else {
+                sqlx::query_scalar("SELECT hash FROM translog_nodes WHERE level = $1 AND idx = $2")
+                    .bind(i64::from(level))
+                    .bind(index as i64)
+                    .fetch_optional(&mut *conn)
+                    .await?
+            };
+            if let Some(h) = h {
+                out.insert((level, index), to_hash(h)?);
+            }
+        }
+    });
+    Ok(out)
+}
+
+/// Runs a read-only [`Log`] operation over the first `size` leaves, loading only the hashes
+/// it reads. A request the log refuses (an index or size out of range) comes back as the
+/// inner `Err`, for the caller to name the field.
+pub async fn read<T>(
+    db: &Db,
+    size: u64,
+    op: impl Fn(&Log<Snapshot>) -> Result<T, LogError>,
+) -> AppResult<Result<T, LogError>> {
+    let dry = Log::new(Snapshot::recorder(size));
+    if let Err(e) = op(&dry) {
+        return Ok(Err(e));
+    }
+    let known = load(db, &dry.store().recorded()).await?;
+    match op(&Log::new(Snapshot::new(size, known))) {
+        Err(LogError::Store(e)) => Err(log_error(LogError::Store(e))),
+        other => Ok(other),
+    }
+}
+
+/// The leaf index of a leaf hash.
+pub async fn index_of(db: &Db, leaf_hash: &Hash) -> AppResult<Option<u64>> {
+    let i: Option<i64> = with_db!(db, pool => sqlx::query_scalar("SELECT idx FROM translog_leaves WHERE leaf_hash = $1")
+        .bind(&leaf_hash[..]).fetch_optional(pool).await?);
+    Ok(i.map(|i| i as u64))
+}
+
+#[derive(sqlx::FromRow)]
+struct EntryRow {
+    idx: i64,
+    leaf_hash: Vec<u8>,
+    kind: String,
+    amount_fen: i64,
+    project: String,
+    at: DateTime<Utc>,
+}
+
+/// Leaves `start..=end` with their public facts, in index order.
+pub async fn entries(db: &Db, start: u64, end: u64) -> AppResult<Vec<(u64, LeafEntry)>> {
+    let rows: Vec<EntryRow> = with_db!(db, pool => sqlx::query_as(
+        "SELECT idx, leaf_hash, kind, amount_fen, project, at FROM translog_leaves WHERE idx >= $1 AND idx <= $2 ORDER BY idx")
+        .bind(start as i64).bind(end as i64).fetch_all(pool).await?);
+    rows.into_iter()
+        .map(|r| {
+            Ok((
+                r.idx as u64,
+                LeafEntry {
+                    leaf_hash: to_hash(r.leaf_hash)?,
+                    kind: r.kind,
+                    amount_fen: r.amount_fen,
+                    project: r.project,
+                    at: r.at,
+                },
+            ))
+        })
+        .collect()
+}
+
+#[derive(sqlx::FromRow)]
+struct HeadRow {
+    tree_size: i64,
+    timestamp_ms: i64,
+    root: Vec<u8>,
+    signature: Vec<u8>,
+}
+
+impl HeadRow {
+    fn published(self) -> AppResult<SignedTreeHead> {
+        Ok(SignedTreeHead {
+            tree_size: self.tree_size as u64,
+            timestamp: self.timestamp_ms as u64,
+            sha256_root_hash: translog::to_hex(&to_hash(self.root)?),
+            tree_head_signature: hex::encode(self.signature),
+        })
+    }
+}
+
+async fn latest_head(db: &Db) -> AppResult<Option<HeadRow>> {
+    Ok(with_db!(db, pool => sqlx::query_as::<_, HeadRow>(
+        "SELECT tree_size, timestamp_ms, root, signature FROM translog_heads ORDER BY tree_size DESC LIMIT 1")
+        .fetch_optional(pool).await?))
+}
+
+/// The latest signed tree head, signing a new one first when the tree has grown since the
+/// last (or none was signed yet). Concurrent callers agree: the first head stored for a size
+/// is the one published.
+pub async fn current_head(
+    db: &Db,
+    now: DateTime<Utc>,
+    key: &SigningKey,
+) -> AppResult<SignedTreeHead> {
+    let size = size(db).await?;
+    let latest = latest_head(db).await?;
+    // Tree heads never go back in time, even if the clock does.
+    let mut not_before = 0;
+    if let Some(h) = latest {
+        if h.tree_size as u64 >= size {
+            return h.published();
+        }
+        not_before = h.timestamp_ms.max(0) as u64;
+    }
+    let root = read(db, size, |log| log.root(size))
+        .await?
+        .map_err(log_error)?;
+    let head = TreeHead {
+        tree_size: size,
+        timestamp_ms: (now.timestamp_millis().max(0) as u64).max(not_before),
+        root,
+    };
+    let signature = head.sign(key).to_bytes();
+    let row: HeadRow = with_tx!(db, tx => {
+        sqlx::query("INSERT INTO translog_heads (tree_size, timestamp_ms, root, signature) VALUES ($1, $2, $3, $4) ON CONFLICT (tree_size) DO NOTHING")
+            .bind(size as i64).bind(head.timestamp_ms as i64).bind(&root[..]).bind(&signature[..])
+            .execute(&mut *tx).await?;
+        sqlx::query_as::<_, HeadRow>("SELECT tree_size, timestamp_ms, root, signature FROM translog_heads WHERE tree_size = $1")
+            .bind(size as i64).fetch_one(&mut *tx).await?
+    });
+    row.published()
+}
