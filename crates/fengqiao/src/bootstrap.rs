@@ -42,8 +42,9 @@ impl Progress {
         match &self.bar {
             Some(b) => b.inc(n),
             None => {
-                // One line per tenth, so a log stays readable.
-                let step = (self.total / 10).max(1);
+                // Halfway and done: a log stays readable and the server's address, printed
+                // after the first start's loading, is not buried.
+                let step = (self.total / 2).max(1);
                 if self.done >= self.last_line + step || self.done >= self.total {
                     self.last_line = self.done;
                     eprintln!("{}: {}/{}", self.label, self.done, self.total);

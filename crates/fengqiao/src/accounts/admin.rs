@@ -103,7 +103,13 @@ pub async fn create_user(
     actor: Actor,
     Json(input): Json<NewUser>,
 ) -> AppResult<(StatusCode, Json<UserSummary>)> {
-    let username = validate(&input)?;
+    let summary = create(&state, &actor, &input).await?;
+    Ok((StatusCode::CREATED, Json(summary)))
+}
+
+/// The one path for creating an account, shared by the API and the administration page.
+pub async fn create(state: &AppState, actor: &Actor, input: &NewUser) -> AppResult<UserSummary> {
+    let username = validate(input)?;
     let mut grants = Vec::new();
     for (i, g) in input.grants.iter().enumerate() {
         let field = format!("grants[{i}].region_code");
@@ -125,17 +131,16 @@ pub async fn create_user(
     }
     let hash = crate::platform::auth::secrets::hash_password(&input.password)?;
     let now = state.clock.now();
-    let summary = insert(
+    insert(
         &state.db,
         now,
-        &actor,
+        actor,
         &username,
         input.display_name.trim(),
         &hash,
         &grants,
     )
-    .await?;
-    Ok((StatusCode::CREATED, Json(summary)))
+    .await
 }
 
 async fn insert(

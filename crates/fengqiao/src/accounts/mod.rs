@@ -6,6 +6,7 @@ pub mod api;
 pub mod model;
 pub mod pages;
 pub mod service;
+pub mod users_page;
 
 use axum::routing::{get, post};
 use utoipa_axum::routes;
@@ -33,6 +34,12 @@ pub fn routes() -> Routes {
             get(pages::login_form).post(pages::login),
         )
         .page("/logout", &["POST"], Access::PUBLIC, post(pages::logout))
+        .page(
+            "/admin/users",
+            &["GET", "POST"],
+            Access::roles(ACCOUNT_ADMINS),
+            get(users_page::users).post(users_page::create_user),
+        )
         .page(
             "/session/role",
             &["POST"],

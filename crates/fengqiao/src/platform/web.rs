@@ -99,6 +99,9 @@ impl PageCtx {
         if role.is_some_and(|r| crate::admin::AUDIT_READERS.contains(&r)) {
             items.push(item("/admin/audit", "nav.audit"));
         }
+        if role.is_some_and(|r| crate::accounts::ACCOUNT_ADMINS.contains(&r)) {
+            items.push(item("/admin/users", "nav.users"));
+        }
         items.push(item("/api/docs", "nav.api"));
         items
     }

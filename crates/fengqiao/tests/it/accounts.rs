@@ -460,3 +460,75 @@ async fn malformed_json_and_queries_are_problems_naming_the_field() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_accounts_page_creates_an_account_and_shows_bad_input_by_the_form() {
+    each_backend(|app: TestApp| async move {
+        let (c, token) = browser_login(&app, "admin").await;
+        let page = c
+            .get(app.url("/admin/users"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(page.contains("binjiang"), "lists the accounts");
+        let form = |region: &'static str, password: &'static str| {
+            vec![
+                ("_csrf", token.clone()),
+                ("username", "page.made".to_string()),
+                ("display_name", "页面 新建".to_string()),
+                ("password", password.to_string()),
+                ("role", "street_officer".to_string()),
+                ("region_code", region.to_string()),
+            ]
+        };
+        let r = c
+            .post(app.url("/admin/users"))
+            .form(&form("330199", "0123456789"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let html = r.text().await.unwrap();
+        assert!(html.contains("id=\"form-error\""), "{html}");
+        assert!(
+            html.contains("value=\"page.made\""),
+            "what was typed is kept"
+        );
+        assert!(
+            !html.contains("0123456789"),
+            "the password is never sent back"
+        );
+        assert_eq!(
+            app.scalar("SELECT COUNT(*) FROM users WHERE username = 'page.made'")
+                .await,
+            0
+        );
+        let r = c
+            .post(app.url("/admin/users"))
+            .form(&form("330106004", "0123456789"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        assert_eq!(
+            app.scalar("SELECT COUNT(*) FROM users WHERE username = 'page.made'")
+                .await,
+            1
+        );
+        // Others may not open it.
+        let (o, _) = browser_login(&app, "province").await;
+        assert_eq!(
+            o.get(app.url("/admin/users"))
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            StatusCode::FORBIDDEN
+        );
+        app
+    })
+    .await;
+}
