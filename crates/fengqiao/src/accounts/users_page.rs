@@ -91,10 +91,7 @@ pub async fn create_user(
         Err(e @ (AppError::Invalid { .. } | AppError::Conflict { .. })) => {
             let status = e.status();
             let p = e.problem();
-            let msg = match ctx.lang {
-                crate::platform::i18n::Lang::Zh => p.message.zh,
-                crate::platform::i18n::Lang::En => p.message.en,
-            };
+            let msg = p.message.in_lang(ctx.lang);
             let mut resp =
                 page(&state, ctx, form, Some((p.field.unwrap_or_default(), msg))).await?;
             *resp.status_mut() = status;

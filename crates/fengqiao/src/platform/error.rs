@@ -15,6 +15,14 @@ pub struct Bilingual {
 }
 
 impl Bilingual {
+    /// The message in `lang`, for a page shown in that language.
+    pub fn in_lang(&self, lang: super::i18n::Lang) -> String {
+        match lang {
+            super::i18n::Lang::Zh => self.zh.clone(),
+            super::i18n::Lang::En => self.en.clone(),
+        }
+    }
+
     pub fn new(zh: impl Into<String>, en: impl Into<String>) -> Self {
         Bilingual {
             zh: zh.into(),

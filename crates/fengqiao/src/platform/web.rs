@@ -200,10 +200,7 @@ pub async fn html_errors(req: Request, next: Next) -> Response {
     }
     let jar = CookieJar::from_headers(&ctx_parts.headers);
     let ctx = page_ctx(&jar, &ctx_parts);
-    let message = match ctx.lang {
-        Lang::Zh => problem.message.zh.clone(),
-        Lang::En => problem.message.en.clone(),
-    };
+    let message = problem.message.in_lang(ctx.lang);
     let page = crate::platform::web::ErrorPage {
         ctx,
         status: status.as_u16(),

@@ -113,10 +113,7 @@ pub async fn create_grid(
             ..
         }) => {
             let view = super::api::region_view(&state, &code).await?;
-            let msg = match ctx.lang {
-                crate::platform::i18n::Lang::Zh => message.zh,
-                crate::platform::i18n::Lang::En => message.en,
-            };
+            let msg = message.in_lang(ctx.lang);
             let mut resp = render(&page(
                 ctx,
                 view,

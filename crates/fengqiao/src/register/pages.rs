@@ -111,13 +111,9 @@ fn query_string(path: &str, q: &RegisterQuery) -> String {
 
 fn message(ctx: &PageCtx, e: &AppError) -> Option<(String, String)> {
     match e {
-        AppError::Invalid { field, message, .. } => Some((
-            field.clone(),
-            match ctx.lang {
-                Lang::Zh => message.zh.clone(),
-                Lang::En => message.en.clone(),
-            },
-        )),
+        AppError::Invalid { field, message, .. } => {
+            Some((field.clone(), message.in_lang(ctx.lang)))
+        }
         _ => None,
     }
 }

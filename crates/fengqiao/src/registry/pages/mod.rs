@@ -238,10 +238,7 @@ pub async fn act(
         Ok(()) => Ok(Redirect::to(&format!("/registry/applications/{id}")).into_response()),
         Err(AppError::Invalid { message, .. }) | Err(AppError::Conflict { message, .. }) => {
             let view = service::view(&state, service::load(&state, id).await?).await?;
-            let msg = match ctx.lang {
-                crate::platform::i18n::Lang::Zh => message.zh,
-                crate::platform::i18n::Lang::En => message.en,
-            };
+            let msg = message.in_lang(ctx.lang);
             let mut resp = render(&AppPage {
                 ctx,
                 view,
@@ -327,10 +324,7 @@ pub async fn object(
             error: None,
         })),
         Err(AppError::Invalid { message, .. }) | Err(AppError::Conflict { message, .. }) => {
-            let msg = match ctx.lang {
-                crate::platform::i18n::Lang::Zh => message.zh,
-                crate::platform::i18n::Lang::En => message.en,
-            };
+            let msg = message.in_lang(ctx.lang);
             let mut resp = render(&NoticePage {
                 ctx,
                 notice,
