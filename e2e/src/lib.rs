@@ -409,3 +409,37 @@ pub async fn check_a11y(client: &Client, page_name: &str) -> anyhow::Result<()> 
     }
     Ok(())
 }
+
+/// Clicks `locator` and waits until the browser shows a *new* document (a form post or a link
+/// followed). Waiting for an element that the old page also has would race with navigation, so
+/// the old document is marked first and the wait is for a document without the mark.
+pub async fn click_and_navigate(client: &Client, locator: Locator<'_>) -> anyhow::Result<()> {
+    let what = format!("{locator:?}");
+    let el = wait_for(client, locator).await?;
+    client
+        .execute("window.__fengqiaoOldPage = true;", vec![])
+        .await?;
+    el.click()
+        .await
+        .with_context(|| format!("clicking {what}"))?;
+    let deadline = std::time::Instant::now() + WAIT;
+    loop {
+        // A navigation in progress may make the script fail; that counts as "not yet".
+        let fresh = client
+            .execute(
+                "return window.__fengqiaoOldPage === undefined && document.readyState === 'complete';",
+                vec![],
+            )
+            .await
+            .ok()
+            .and_then(|v| v.as_bool())
+            .unwrap_or(false);
+        if fresh {
+            return Ok(());
+        }
+        if std::time::Instant::now() > deadline {
+            anyhow::bail!("no new page after clicking {what}");
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}

@@ -13,7 +13,7 @@ use anyhow::{Context, bail, ensure};
 use fantoccini::{Client, Locator};
 use fengqiao::demo::DEMO_PASSWORD;
 use fengqiao::testkit;
-use fengqiao_e2e::{Browser, check_a11y, say, screenshot, wait_for};
+use fengqiao_e2e::{Browser, check_a11y, click_and_navigate, say, screenshot, wait_for};
 
 /// One browser at a time: the test harness runs tests on parallel threads.
 static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
@@ -119,13 +119,10 @@ async fn fill(c: &Client, css: &str, value: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Every click in these journeys loads a new page; wait for it, not for an element the old
+/// page may also have.
 async fn click(c: &Client, css: &str) -> anyhow::Result<()> {
-    wait_for(c, Locator::Css(css))
-        .await?
-        .click()
-        .await
-        .with_context(|| format!("clicking {css}"))?;
-    Ok(())
+    click_and_navigate(c, Locator::Css(css)).await
 }
 
 /// Quotes a string for XPath (the names here have no apostrophes).

@@ -14,7 +14,7 @@ use fantoccini::{Client, Locator};
 use fengqiao::demo::DEMO_PASSWORD;
 use fengqiao::platform::clock::FixedClock;
 use fengqiao::testkit;
-use fengqiao_e2e::{Browser, check_a11y, say, screenshot, wait_for};
+use fengqiao_e2e::{Browser, check_a11y, click_and_navigate, say, screenshot, wait_for};
 
 /// The name applied for, and the two characters the public searches it by.
 const ORG_NAME: &str = "西湖区龙井茶文化研究会";
@@ -57,6 +57,11 @@ async fn click(c: &Client, css: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Clicks a button or link that loads a new page, and waits for that page.
+async fn go(c: &Client, css: &str) -> anyhow::Result<()> {
+    click_and_navigate(c, Locator::Css(css)).await
+}
+
 async fn select(c: &Client, css: &str, value: &str) -> anyhow::Result<()> {
     wait_for(c, Locator::Css(css))
         .await?
@@ -78,7 +83,7 @@ async fn login(c: &Client, base: &str, username: &str, who: &str) -> anyhow::Res
     c.goto(&format!("{base}/login")).await?;
     fill(c, "#username", username).await?;
     fill(c, "#password", DEMO_PASSWORD).await?;
-    click(c, "#login-submit").await?;
+    go(c, "#login-submit").await?;
     // The page we came from may show the previous user in #who until the new page arrives.
     let mut shown = String::new();
     for _ in 0..50 {
@@ -96,7 +101,7 @@ async fn login(c: &Client, base: &str, username: &str, who: &str) -> anyhow::Res
 }
 
 async fn logout(c: &Client) -> anyhow::Result<()> {
-    click(c, "#logout").await?;
+    go(c, "#logout").await?;
     wait_for(c, Locator::Css("#login-link")).await?;
     Ok(())
 }
@@ -129,10 +134,10 @@ async fn expect_state(c: &Client, state: &str) -> anyhow::Result<()> {
 async fn journey(c: &Client, base: &str, clock: &FixedClock) -> anyhow::Result<()> {
     // The founder applies.
     login(c, base, "orgadmin", "何女士").await?;
-    click(c, "header nav a[href='/registry']").await?;
+    go(c, "header nav a[href='/registry']").await?;
     wait_for(c, Locator::Css("#new-application-link")).await?;
     check_a11y(c, "applications (founder)").await?;
-    click(c, "#new-application-link").await?;
+    go(c, "#new-application-link").await?;
     wait_for(c, Locator::Css("#new-application")).await?;
     check_a11y(c, "new application").await?;
     select(c, "#f-category", "other").await?;
@@ -156,7 +161,7 @@ async fn journey(c: &Client, base: &str, clock: &FixedClock) -> anyhow::Result<(
     }
     select(c, "#f-persons-2-capacity", "founder").await?;
     click(c, "#f-persons-0-legal_rep").await?;
-    click(c, "#create-application").await?;
+    go(c, "#create-application").await?;
     let err = text(c, "#f-persons-1-id_number-err").await?;
     ensure!(
         !err.is_empty(),
@@ -182,7 +187,7 @@ async fn journey(c: &Client, base: &str, clock: &FixedClock) -> anyhow::Result<(
         "row 1 kept: {kept:?}"
     );
     fill(c, "#f-persons-1-id_number", &good).await?;
-    click(c, "#create-application").await?;
+    go(c, "#create-application").await?;
     expect_state(c, "草稿").await?;
     let path = c.current_url().await?.path().to_string();
     ensure!(path.starts_with("/registry/applications/"), "{path}");
@@ -195,7 +200,7 @@ async fn journey(c: &Client, base: &str, clock: &FixedClock) -> anyhow::Result<(
     // Submitted with two materials.
     click(c, "#mat-application").await?;
     click(c, "#mat-charter").await?;
-    click(c, "#do-submit").await?;
+    go(c, "#do-submit").await?;
     expect_state(c, "已提交待受理").await?;
     check_a11y(c, "application (submitted)").await?;
     logout(c).await?;
@@ -203,7 +208,7 @@ async fn journey(c: &Client, base: &str, clock: &FixedClock) -> anyhow::Result<(
     // Intake returns it once with the complete missing list.
     login(c, base, "xihu", "西湖区局").await?;
     open_app(c, base, &path, "intake officer").await?;
-    click(c, "#do-return").await?;
+    go(c, "#do-return").await?;
     expect_state(c, "退回补正").await?;
     let missing = c
         .find_all(Locator::Css("#checklist li.missing"))
@@ -224,7 +229,7 @@ async fn journey(c: &Client, base: &str, clock: &FixedClock) -> anyhow::Result<(
             m.click().await?;
         }
     }
-    click(c, "#do-submit").await?;
+    go(c, "#do-submit").await?;
     expect_state(c, "补正后重新提交").await?;
     ensure!(
         !present(c, "#do-accept").await?,
@@ -236,14 +241,14 @@ async fn journey(c: &Client, base: &str, clock: &FixedClock) -> anyhow::Result<(
     login(c, base, "xihu", "西湖区局").await?;
     open_app(c, base, &path, "intake officer, resubmitted").await?;
     ensure!(!present(c, "#do-return").await?, "no second return");
-    click(c, "#do-accept").await?;
+    go(c, "#do-accept").await?;
     expect_state(c, "联办审查中").await?;
     ensure!(
         !present(c, "#do-approve-supervisory").await?,
         "the county officer does not review for the supervisory unit"
     );
     fill(c, "#opinion-registration", "材料齐全，符合登记条件").await?;
-    click(c, "#do-approve-registration").await?;
+    go(c, "#do-approve-registration").await?;
     expect_state(c, "联办审查中").await?;
     check_a11y(c, "application (in review)").await?;
     logout(c).await?;
@@ -254,7 +259,7 @@ async fn journey(c: &Client, base: &str, clock: &FixedClock) -> anyhow::Result<(
         login(c, base, user, who).await?;
         open_app(c, base, &path, user).await?;
         fill(c, &format!("#opinion-{step}"), "同意").await?;
-        click(c, &format!("#do-approve-{step}")).await?;
+        go(c, &format!("#do-approve-{step}")).await?;
         expect_state(c, "联办审查中").await?;
         ensure!(
             !present(c, &format!("#do-approve-{step}")).await?,
@@ -266,15 +271,15 @@ async fn journey(c: &Client, base: &str, clock: &FixedClock) -> anyhow::Result<(
     // Publicity.
     login(c, base, "xihu", "西湖区局").await?;
     open_app(c, base, &path, "officer, steps approved").await?;
-    click(c, "#do-publicity").await?;
+    go(c, "#do-publicity").await?;
     expect_state(c, "任职前公示中").await?;
     logout(c).await?;
 
     // The public objects on the notice.
-    click(c, "header nav a[href='/registry/publicity']").await?;
+    go(c, "header nav a[href='/registry/publicity']").await?;
     wait_for(c, Locator::Css("#notices")).await?;
     check_a11y(c, "publicity list").await?;
-    click(
+    go(
         c,
         &format!("#notices a[href='/registry/publicity/{}']", app_id(&path)),
     )
@@ -288,7 +293,7 @@ async fn journey(c: &Client, base: &str, clock: &FixedClock) -> anyhow::Result<(
     );
     fill(c, "#obj-name", "居民甲").await?;
     fill(c, "#obj-body", "会长是否另有兼职，请核实").await?;
-    click(
+    go(
         c,
         "form[action^='/registry/publicity/'] button[type='submit']",
     )
@@ -300,13 +305,13 @@ async fn journey(c: &Client, base: &str, clock: &FixedClock) -> anyhow::Result<(
     login(c, base, "xihu", "西湖区局").await?;
     open_app(c, base, &path, "officer, objection").await?;
     fill(c, "#answer-1", "经核查，无其他兼职").await?;
-    click(c, "#do-answer-1").await?;
+    go(c, "#do-answer-1").await?;
     wait_for(
         c,
         Locator::XPath("//ul[@id='objections']/li[contains(., '经核查')]"),
     )
     .await?;
-    click(c, "#do-approve").await?;
+    go(c, "#do-approve").await?;
     let err = text(c, "#form-error").await?;
     ensure!(
         err.contains("公示"),
@@ -319,19 +324,19 @@ async fn journey(c: &Client, base: &str, clock: &FixedClock) -> anyhow::Result<(
     clock.set("2026-12-05T01:00:00Z".parse()?);
     login(c, base, "xihu", "西湖区局").await?;
     open_app(c, base, &path, "officer, publicity over").await?;
-    click(c, "#do-approve").await?;
+    go(c, "#do-approve").await?;
     expect_state(c, "准予登记").await?;
     let uscc = text(c, "#app-uscc").await?;
     ensure!(uscc.starts_with("51330106MJ"), "{uscc}");
     check_a11y(c, "application (approved)").await?;
-    click(c, "#app-uscc").await?;
+    go(c, "#app-uscc").await?;
     wait_for(c, Locator::Css("#org-name")).await?;
     ensure!(
         text(c, "#org-name").await? == ORG_NAME,
         "the organization page"
     );
     check_a11y(c, "organization").await?;
-    click(c, "#certificate-link").await?;
+    go(c, "#certificate-link").await?;
     ensure!(
         text(c, "#cert-uscc").await? == uscc,
         "the certificate shows the USCC"
@@ -342,7 +347,7 @@ async fn journey(c: &Client, base: &str, clock: &FixedClock) -> anyhow::Result<(
     // The public register finds it by two characters of its name.
     c.goto(&format!("{base}/register")).await?;
     fill(c, "#r-q", QUERY).await?;
-    click(c, "#r-submit").await?;
+    go(c, "#r-submit").await?;
     wait_for(
         c,
         Locator::XPath(&format!(
