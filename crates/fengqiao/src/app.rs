@@ -44,6 +44,7 @@ pub fn routes() -> Routes {
         .merge(crate::registry::routes())
         .merge(crate::register::routes())
         .merge(crate::transparency::routes())
+        .merge(crate::donations::routes())
         .merge(system_routes())
 }
 

@@ -108,7 +108,12 @@ pub fn state(
     metrics: Option<metrics_exporter_prometheus::PrometheusHandle>,
     pii: crate::platform::pii::PiiCipher,
 ) -> AppState {
+    let donations = crate::donations::Donations {
+        intake: crate::donations::intake::Intake::new(db.clone(), clock.clone()),
+        provider: Arc::new(crate::donations::payment::TestProvider),
+    };
     AppState {
+        donations,
         db,
         config: Arc::new(config),
         clock,

@@ -9,6 +9,7 @@ pub mod bootstrap;
 pub mod calendar;
 pub mod demo;
 pub mod docs;
+pub mod donations;
 pub mod platform;
 pub mod regions;
 pub mod register;

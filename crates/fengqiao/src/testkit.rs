@@ -195,3 +195,26 @@ pub async fn spawn(db: Db, clock: Arc<dyn Clock>) -> anyhow::Result<(String, App
     });
     Ok((format!("http://{addr}"), state))
 }
+
+/// A registered charity in `region` with a filed fundraising plan open from `starts_on` to
+/// `ends_on`, written directly (for tests of donations that do not go through the filing
+/// workflow). Returns the plan's id.
+pub async fn fundraising_plan(
+    db: &Db,
+    filing_no: &str,
+    region: &str,
+    starts_on: chrono::NaiveDate,
+    ends_on: chrono::NaiveDate,
+) -> anyhow::Result<uuid::Uuid> {
+    let (org, plan) = (uuid::Uuid::now_v7(), uuid::Uuid::now_v7());
+    let now = chrono::Utc::now();
+    crate::with_tx!(db, tx => {
+        sqlx::query("INSERT INTO organizations (id, uscc, name, org_type, category, region_code, status, registered_on, created_at, updated_at) VALUES ($1, NULL, $2, 'foundation', 'charity', $3, 'registered', $4, $5, $5)")
+            .bind(org).bind(format!("测试慈善基金会{filing_no}")).bind(region).bind(starts_on).bind(now)
+            .execute(&mut *tx).await?;
+        sqlx::query("INSERT INTO fundraising_plans (id, filing_no, organization_id, title, purpose, target_fen, starts_on, ends_on, region_code, beneficiaries, status, filed_at) VALUES ($1, $2, $3, '助学项目', '资助困难学生', 10000000, $4, $5, $6, '困难学生', 'filed', $7)")
+            .bind(plan).bind(filing_no).bind(org).bind(starts_on).bind(ends_on).bind(region).bind(now)
+            .execute(&mut *tx).await?;
+    });
+    Ok(plan)
+}

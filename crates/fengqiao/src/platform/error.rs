@@ -58,6 +58,9 @@ pub enum AppError {
         field: Option<String>,
         message: Bilingual,
     },
+    /// 支付未成功: the payment provider declined; nothing was recorded as received.
+    #[error("payment failed: {}", message.en)]
+    PaymentFailed { message: Bilingual },
     #[error("too many attempts")]
     TooManyAttempts { retry_after_secs: u64 },
     #[error(transparent)]
@@ -72,6 +75,14 @@ impl AppError {
             field: field.to_string(),
             code: code.to_string(),
             message: Bilingual::new(zh, en),
+        }
+    }
+
+    /// The input field an `Invalid` error names.
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            AppError::Invalid { field, .. } => Some(field),
+            _ => None,
         }
     }
 
@@ -100,6 +111,7 @@ impl AppError {
             AppError::Forbidden => StatusCode::FORBIDDEN,
             AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             AppError::Conflict { .. } => StatusCode::CONFLICT,
+            AppError::PaymentFailed { .. } => StatusCode::PAYMENT_REQUIRED,
             AppError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -152,6 +164,7 @@ impl AppError {
                 field,
                 message,
             } => (code.clone(), field.clone(), message.clone()),
+            AppError::PaymentFailed { message } => ("payment.failed".into(), None, message.clone()),
             AppError::TooManyAttempts { retry_after_secs } => (
                 "too_many_attempts".into(),
                 None,

@@ -33,6 +33,8 @@ pub struct AppState {
     pub pii: pii::PiiCipher,
     /// The search index of the public register (a cache derived from the database).
     pub search: search::SearchIndex,
+    /// Donation intake (group commit) and the payment provider.
+    pub donations: crate::donations::Donations,
 }
 
 /// SQL `LIKE` pattern of everything inside `region` (330106 → "330106%", 330100 → "3301%").

@@ -37,6 +37,16 @@ pub enum Verify {
         #[arg(long, default_value = "")]
         proof: String,
     },
+    /// That a downloaded donation receipt is in the log: its record and salt give the leaf, the
+    /// audit path leads to the signed tree head's root, and the head's signature verifies.
+    Receipt {
+        /// The receipt file (JSON, as downloaded from the receipt page).
+        file: std::path::PathBuf,
+        /// The log's public key to trust (hex, from /api/v1/translog/key). Without it the key
+        /// in the receipt is used and printed, for you to compare with the published one.
+        #[arg(long)]
+        key: Option<String>,
+    },
 }
 
 fn hash(what: &str, s: &str) -> Result<Hash, String> {
@@ -91,6 +101,29 @@ pub fn run(what: &Verify) -> Result<String, String> {
                 "OK: the tree of size {second} (root {}) extends the tree of size {first} (root {})",
                 translog::to_hex(&b),
                 translog::to_hex(&a)
+            ))
+        }
+        Verify::Receipt { file, key } => {
+            let text = std::fs::read_to_string(file)
+                .map_err(|e| format!("FAILED: reading {}: {e}", file.display()))?;
+            let receipt: crate::donations::model::Receipt = serde_json::from_str(&text)
+                .map_err(|e| format!("FAILED: {} is not a receipt: {e}", file.display()))?;
+            let v = crate::donations::model::verify_receipt(&receipt, key.as_deref())
+                .map_err(|e| format!("FAILED: receipt {}: {e}", receipt.receipt_no))?;
+            let trust = if key.is_some() {
+                "the trusted key"
+            } else {
+                "the key in the receipt — compare it with the published one"
+            };
+            Ok(format!(
+                "OK: receipt {} ({} fen to {}) is leaf {} of the tree of size {} with root {}, signed by {trust}: {}",
+                receipt.receipt_no,
+                receipt.record.amount_fen,
+                receipt.record.project,
+                v.leaf_index,
+                v.tree_size,
+                v.root,
+                v.key
             ))
         }
     }

@@ -31,6 +31,11 @@ fn log_error(e: LogError) -> AppError {
 /// Adds leaves to the log inside a transaction. Implemented for a transaction of each backend
 /// from one body.
 pub trait LogTx {
+    /// Takes the writer lock (PostgreSQL; SQLite's transaction already has the one writer) and
+    /// returns the log's size, which stays the size until this transaction ends. A writer that
+    /// needs its leaves' indexes before building them (receipt numbers) calls this first.
+    fn lock_and_size(&mut self) -> impl Future<Output = AppResult<u64>> + Send;
+
     /// Appends `entries` in order and returns the index of the first one. Indexes come from the
     /// database under the writer lock, so concurrent appends get distinct, contiguous indexes.
     fn append_leaves(
@@ -39,11 +44,17 @@ pub trait LogTx {
     ) -> impl Future<Output = AppResult<u64>> + Send;
 }
 
+/// Rows per multi-row INSERT: far under both backends' bind-parameter limits (SQLite 32766,
+/// PostgreSQL 65535) at six columns a row.
+const INSERT_CHUNK: usize = 1000;
+
 macro_rules! impl_log_tx {
     ($db:ty) => {
         impl LogTx for sqlx::Transaction<'static, $db> {
-            async fn append_leaves(&mut self, entries: &[LeafEntry]) -> AppResult<u64> {
+            async fn lock_and_size(&mut self) -> AppResult<u64> {
                 if <$db as sqlx::Database>::NAME == "PostgreSQL" {
+                    // Re-entrant within the session: a later append in this transaction takes
+                    // it again without waiting.
                     sqlx::query("SELECT pg_advisory_xact_lock($1)")
                         .bind(APPEND_LOCK)
                         .execute(&mut **self)
@@ -53,7 +64,11 @@ macro_rules! impl_log_tx {
                     sqlx::query_scalar("SELECT COALESCE(MAX(idx) + 1, 0) FROM translog_leaves")
                         .fetch_one(&mut **self)
                         .await?;
-                let size = size as u64;
+                Ok(size as u64)
+            }
+
+            async fn append_leaves(&mut self, entries: &[LeafEntry]) -> AppResult<u64> {
+                let size = self.lock_and_size().await?;
                 let mut known = HashMap::new();
                 for (level, index) in frontier(size) {
                     let h: Vec<u8> = if level == 0 {
@@ -75,27 +90,31 @@ macro_rules! impl_log_tx {
                 let mut log = Log::new(Snapshot::new(size, known));
                 let hashes: Vec<Hash> = entries.iter().map(|e| e.leaf_hash).collect();
                 let first = log.append(&hashes).map_err(log_error)?;
-                for (i, e) in entries.iter().enumerate() {
-                    sqlx::query(
-                        "INSERT INTO translog_leaves (idx, leaf_hash, kind, amount_fen, project, at) \
-                         VALUES ($1, $2, $3, $4, $5, $6)",
-                    )
-                    .bind((first + i as u64) as i64)
-                    .bind(&e.leaf_hash[..])
-                    .bind(&e.kind)
-                    .bind(e.amount_fen)
-                    .bind(&e.project)
-                    .bind(e.at)
-                    .execute(&mut **self)
-                    .await?;
+                for (c, chunk) in entries.chunks(INSERT_CHUNK).enumerate() {
+                    let base = first + (c * INSERT_CHUNK) as u64;
+                    let mut q = sqlx::QueryBuilder::<$db>::new(
+                        "INSERT INTO translog_leaves (idx, leaf_hash, kind, amount_fen, project, at) ",
+                    );
+                    q.push_values(chunk.iter().enumerate(), |mut b, (i, e)| {
+                        b.push_bind((base + i as u64) as i64)
+                            .push_bind(&e.leaf_hash[..])
+                            .push_bind(&e.kind)
+                            .push_bind(e.amount_fen)
+                            .push_bind(&e.project)
+                            .push_bind(e.at);
+                    });
+                    q.build().execute(&mut **self).await?;
                 }
-                for n in log.store().appended().1 {
-                    sqlx::query("INSERT INTO translog_nodes (level, idx, hash) VALUES ($1, $2, $3)")
-                        .bind(i64::from(n.level))
-                        .bind(n.index as i64)
-                        .bind(&n.hash[..])
-                        .execute(&mut **self)
-                        .await?;
+                for chunk in log.store().appended().1.chunks(INSERT_CHUNK) {
+                    let mut q = sqlx::QueryBuilder::<$db>::new(
+                        "INSERT INTO translog_nodes (level, idx, hash) ",
+                    );
+                    q.push_values(chunk, |mut b, n| {
+                        b.push_bind(i64::from(n.level))
+                            .push_bind(n.index as i64)
+                            .push_bind(&n.hash[..]);
+                    });
+                    q.build().execute(&mut **self).await?;
                 }
                 Ok(first)
             }

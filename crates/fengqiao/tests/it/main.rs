@@ -8,6 +8,7 @@ mod authz;
 mod calendar;
 mod cli;
 mod codes_api;
+mod donations;
 mod platform;
 mod regions;
 mod register;

@@ -1,0 +1,331 @@
+//! The donation services that handlers and pages share: give, settle, receipt, project flows,
+//! disburse. Handlers parse; these decide; the store writes.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::flows;
+use super::model::{self, Receipt};
+use super::payment::{ChargeRequest, PaymentOutcome};
+use super::store::{self, DonationRow, NewDonation, Outcome, PlanRef};
+use crate::platform::auth::Actor;
+use crate::platform::{AppError, AppResult, AppState};
+use crate::transparency;
+
+/// Longest idempotency key accepted (a UUID is 36).
+pub const MAX_KEY_LEN: usize = 128;
+/// Longest donor name (names of organizations giving included).
+pub const MAX_DONOR_NAME: usize = 100;
+
+/// A donation as the donor gives it.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+pub struct DonationRequest {
+    /// The fundraising plan's filing number (备案编号).
+    pub project: String,
+    pub amount_fen: i64,
+    /// The donor's name; omit (or set `anonymous`) to give anonymously (匿名捐赠).
+    #[serde(default)]
+    pub donor_name: Option<String>,
+    #[serde(default)]
+    pub anonymous: bool,
+    /// A payment method of the provider (test provider: test_confirm, test_late, test_fail).
+    pub method: String,
+}
+
+/// What the donor gets back.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct DonationView {
+    pub id: Uuid,
+    /// pending | confirmed | failed
+    pub status: String,
+    pub receipt_no: Option<String>,
+    pub project: String,
+    pub amount_fen: i64,
+    /// The donor's name masked; none when anonymous.
+    pub donor: Option<String>,
+    pub leaf_index: Option<i64>,
+    pub leaf_hash: Option<String>,
+    /// The receipt page (and `…/receipt` the downloadable receipt).
+    pub receipt_url: String,
+}
+
+impl From<&DonationRow> for DonationView {
+    fn from(r: &DonationRow) -> DonationView {
+        DonationView {
+            id: r.id,
+            status: r.status.clone(),
+            receipt_no: r.receipt_no.clone(),
+            project: r.project.clone(),
+            amount_fen: r.amount_fen,
+            donor: r.donor_name_masked.clone(),
+            leaf_index: r.leaf_index,
+            leaf_hash: r.leaf_hash.as_deref().map(hex::encode),
+            receipt_url: format!("/receipts/{}", r.id),
+        }
+    }
+}
+
+pub fn check_key(key: Option<&str>) -> AppResult<String> {
+    match key.map(str::trim) {
+        Some(k)
+            if !k.is_empty()
+                && k.len() <= MAX_KEY_LEN
+                && k.bytes().all(|b| b.is_ascii_graphic()) =>
+        {
+            Ok(k.to_string())
+        }
+        _ => Err(AppError::invalid(
+            "Idempotency-Key",
+            "donations.idempotency_key",
+            format!(
+                "请在 Idempotency-Key 请求头中提供 1–{MAX_KEY_LEN} 个可见 ASCII 字符的幂等键（如 UUID）"
+            ),
+            format!(
+                "Send an Idempotency-Key header of 1–{MAX_KEY_LEN} visible ASCII characters (a UUID, say)"
+            ),
+        )),
+    }
+}
+
+/// The plan `project` names, open for donations today.
+pub async fn open_plan(state: &AppState, project: &str) -> AppResult<PlanRef> {
+    let plan = store::plan_by_filing_no(&state.db, project.trim())
+        .await?
+        .ok_or_else(|| {
+            AppError::invalid(
+                "project",
+                "donations.project_unknown",
+                "没有这个备案编号的募捐方案",
+                "No fundraising plan has this filing number",
+            )
+        })?;
+    let today = state.clock.today();
+    if plan.status != "filed" || today < plan.starts_on || today > plan.ends_on {
+        return Err(AppError::invalid(
+            "project",
+            "donations.project_closed",
+            format!(
+                "该募捐方案的募捐期为 {} 至 {}，今天不接受捐赠",
+                plan.starts_on, plan.ends_on
+            ),
+            format!(
+                "This plan raises funds from {} to {}; it does not accept donations today",
+                plan.starts_on, plan.ends_on
+            ),
+        ));
+    }
+    Ok(plan)
+}
+
+/// Gives: checks the request, charges the provider once for the key, and writes the donation
+/// durably (its leaf too when confirmed). Returns the donation and whether it is new.
+pub async fn donate(
+    state: &AppState,
+    key: String,
+    req: &DonationRequest,
+) -> AppResult<(DonationRow, bool)> {
+    let amount_fen = model::check_fen("amount_fen", req.amount_fen)?;
+    let name = match (&req.donor_name, req.anonymous) {
+        (Some(n), false) if !n.trim().is_empty() => {
+            let n = n.trim();
+            if n.chars().count() > MAX_DONOR_NAME || n.chars().any(char::is_control) {
+                return Err(AppError::invalid(
+                    "donor_name",
+                    "donations.donor_name",
+                    format!("捐赠人姓名最多 {MAX_DONOR_NAME} 个字，且不能含控制字符"),
+                    format!(
+                        "The donor's name has at most {MAX_DONOR_NAME} characters and no control characters"
+                    ),
+                ));
+            }
+            Some(n.to_string())
+        }
+        _ => None,
+    };
+    let provider = &state.donations.provider;
+    if !provider.methods().contains(&req.method.as_str()) {
+        return Err(AppError::invalid(
+            "method",
+            "donations.method",
+            format!("支付方式应为：{}", provider.methods().join("、")),
+            format!(
+                "The payment method must be one of: {}",
+                provider.methods().join(", ")
+            ),
+        ));
+    }
+    let plan = open_plan(state, &req.project).await?;
+    let charge = ChargeRequest {
+        idempotency_key: key.clone(),
+        amount_fen,
+        method: req.method.clone(),
+    };
+    let (outcome, payment_ref) = match provider.charge(&charge).await? {
+        PaymentOutcome::Confirmed { reference } => (Outcome::Confirmed, reference),
+        PaymentOutcome::Pending { reference } => (Outcome::Pending, reference),
+        PaymentOutcome::Failed { reference, .. } => (Outcome::Failed, reference),
+    };
+    state
+        .donations
+        .intake
+        .submit(NewDonation {
+            plan_id: plan.id,
+            project: plan.filing_no.clone(),
+            amount_fen,
+            donor_name_sealed: name.as_deref().map(|n| state.pii.encrypt(n)),
+            donor_name_masked: name.as_deref().map(model::mask_name),
+            idempotency_key: key,
+            provider: provider.name().to_string(),
+            payment_ref,
+            outcome,
+        })
+        .await
+}
+
+/// The error a failed payment shows (the same on every retry with its key).
+pub fn payment_failed() -> AppError {
+    AppError::PaymentFailed {
+        message: crate::platform::error::Bilingual::new(
+            "支付未成功，本次捐赠未到账；可换一种支付方式重试（请使用新的幂等键）",
+            "The payment did not go through and nothing was received; try another method (with a new idempotency key)",
+        ),
+    }
+}
+
+/// The downloadable receipt of a confirmed donation: record, salt, and the audit path to the
+/// latest signed tree head (signed now if the log has grown since the last).
+pub async fn receipt(state: &AppState, id: Uuid) -> AppResult<Receipt> {
+    let row = store::donation(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let (Some(record), Some(salt), Some(index), Some(leaf)) = (
+        row.record(),
+        row.salt.as_ref(),
+        row.leaf_index,
+        row.leaf_hash.as_ref(),
+    ) else {
+        return Err(AppError::Conflict {
+            code: "donations.not_confirmed".into(),
+            field: None,
+            message: crate::platform::error::Bilingual::new(
+                "这笔捐赠尚未到账，到账后才有收据",
+                "This donation is not confirmed yet; the receipt comes with the confirmation",
+            ),
+        });
+    };
+    let key = transparency::model::signing_key(&state.config.data_dir)?;
+    let sth = transparency::store::current_head(&state.db, state.clock.now(), &key).await?;
+    let index = index as u64;
+    let path = transparency::store::read(&state.db, sth.tree_size, |log| {
+        log.inclusion_proof(index, sth.tree_size)
+    })
+    .await?
+    .map_err(|e| anyhow::anyhow!("inclusion proof: {e}"))?;
+    Ok(Receipt {
+        format: model::RECEIPT_FORMAT.into(),
+        receipt_no: record.reference.clone(),
+        record,
+        salt: hex::encode(salt),
+        leaf_index: index,
+        leaf_hash: hex::encode(leaf),
+        sth,
+        audit_path: path.iter().map(translog::to_hex).collect(),
+        log_public_key: hex::encode(key.verifying_key().to_bytes()),
+    })
+}
+
+/// A disbursement as the charity records it.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+pub struct DisbursementRequest {
+    pub amount_fen: i64,
+    /// charitable 慈善活动支出 | management 管理费用 | fundraising_cost 募捐成本
+    pub category: String,
+    pub purpose: String,
+    /// 受益人数
+    pub beneficiaries: i64,
+    pub paid_on: NaiveDate,
+    /// Supporting documents: names and SHA-256 of the files.
+    #[serde(default)]
+    pub documents: Vec<flows::Document>,
+}
+
+pub const CATEGORIES: &[&str] = &["charitable", "management", "fundraising_cost"];
+/// Longest purpose text.
+pub const MAX_PURPOSE: usize = 500;
+
+/// Records a disbursement from a plan's funds: only an officer or organization account whose
+/// region covers the plan's; never more than the plan's balance (decided in the transaction).
+pub async fn disburse(
+    state: &AppState,
+    actor: &Actor,
+    project: &str,
+    req: &DisbursementRequest,
+) -> AppResult<flows::DisbursementRow> {
+    let amount_fen = model::check_fen("amount_fen", req.amount_fen)?;
+    if !CATEGORIES.contains(&req.category.as_str()) {
+        return Err(AppError::invalid(
+            "category",
+            "donations.category",
+            "支出类别应为 慈善活动支出(charitable)、管理费用(management) 或 募捐成本(fundraising_cost)",
+            "The category must be charitable, management or fundraising_cost",
+        ));
+    }
+    let purpose = req.purpose.trim();
+    if purpose.is_empty() || purpose.chars().count() > MAX_PURPOSE {
+        return Err(AppError::invalid(
+            "purpose",
+            "donations.purpose",
+            format!("请填写用途（最多 {MAX_PURPOSE} 字）"),
+            format!("Give the purpose (at most {MAX_PURPOSE} characters)"),
+        ));
+    }
+    if req.beneficiaries < 0 {
+        return Err(AppError::invalid(
+            "beneficiaries",
+            "donations.beneficiaries",
+            "受益人数不能为负",
+            "The number of beneficiaries cannot be negative",
+        ));
+    }
+    for (i, d) in req.documents.iter().enumerate() {
+        d.check(&format!("documents[{i}]"))?;
+    }
+    let plan = store::plan_by_filing_no(&state.db, project.trim())
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let region = codes::RegionCode::parse(&plan.region_code)
+        .map_err(|e| anyhow::anyhow!("stored region {}: {e:?}", plan.region_code))?;
+    let user = actor.user().ok_or(AppError::Unauthenticated)?;
+    if !actor.covers(&region) {
+        return Err(AppError::Forbidden);
+    }
+    let today = state.clock.today();
+    if req.paid_on > today || req.paid_on < plan.starts_on {
+        return Err(AppError::invalid(
+            "paid_on",
+            "donations.paid_on",
+            format!("支付日期应在 {} 至今天之间", plan.starts_on),
+            format!(
+                "The payment date must be between {} and today",
+                plan.starts_on
+            ),
+        ));
+    }
+    flows::disburse(
+        &state.db,
+        state.clock.now(),
+        actor,
+        user.user_id,
+        &plan,
+        &flows::NewDisbursement {
+            amount_fen,
+            category: req.category.clone(),
+            purpose: purpose.to_string(),
+            beneficiaries: req.beneficiaries,
+            paid_on: req.paid_on,
+            documents: req.documents.clone(),
+        },
+    )
+    .await
+}
