@@ -7,12 +7,14 @@ pub mod api;
 pub mod flows;
 pub mod intake;
 pub mod model;
+pub mod pages;
 pub mod payment;
 pub mod service;
 pub mod store;
 
 use std::sync::Arc;
 
+use axum::routing::{get, post};
 use utoipa_axum::routes;
 
 use crate::platform::auth::{Access, Role};
@@ -43,4 +45,28 @@ pub fn routes() -> Routes {
         .api(Access::PUBLIC, routes!(api::project))
         .api(Access::roles(DISBURSERS), routes!(api::disburse))
         .api(Access::PUBLIC, routes!(api::disbursements))
+        .page(
+            "/projects/{filing_no}",
+            &["GET"],
+            Access::PUBLIC,
+            get(pages::project),
+        )
+        .page(
+            "/projects/{filing_no}/donate",
+            &["POST"],
+            Access::PUBLIC,
+            post(pages::donate),
+        )
+        .page(
+            "/projects/{filing_no}/disburse",
+            &["POST"],
+            Access::roles(DISBURSERS),
+            post(pages::disburse),
+        )
+        .page(
+            "/receipts/{id}",
+            &["GET"],
+            Access::PUBLIC,
+            get(pages::receipt),
+        )
 }

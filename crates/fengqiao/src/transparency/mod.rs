@@ -9,6 +9,7 @@
 pub mod api;
 pub mod cli;
 pub mod model;
+pub mod signer;
 pub mod store;
 
 use utoipa_axum::routes;

@@ -252,6 +252,11 @@ impl HeadRow {
     }
 }
 
+/// The size of the latest signed tree head, if any was signed.
+pub async fn latest_size(db: &Db) -> AppResult<Option<u64>> {
+    Ok(latest_head(db).await?.map(|h| h.tree_size as u64))
+}
+
 async fn latest_head(db: &Db) -> AppResult<Option<HeadRow>> {
     Ok(with_db!(db, pool => sqlx::query_as::<_, HeadRow>(
         "SELECT tree_size, timestamp_ms, root, signature FROM translog_heads ORDER BY tree_size DESC LIMIT 1")

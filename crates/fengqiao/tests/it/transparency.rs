@@ -261,7 +261,7 @@ async fn concurrent_appends_get_distinct_contiguous_indexes() {
     .await;
 }
 
-fn verify_cli(args: &[String]) -> (bool, String) {
+pub fn verify_cli(args: &[String]) -> (bool, String) {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_fengqiao"))
         .arg("verify")
         .args(args)
@@ -353,4 +353,26 @@ fn the_offline_verifier_accepts_good_proofs_and_refuses_tampered_ones() {
         translog::to_hex(&root),
     ]);
     assert!(!ok && out.contains("--leaf-hash"), "{out}");
+}
+
+#[tokio::test]
+async fn the_signer_publishes_a_head_when_the_log_has_grown_and_only_then() {
+    use fengqiao::transparency::signer::sign_if_grown;
+    each_backend(|app: TestApp| async move {
+        let now = app.clock.now();
+        assert_eq!(
+            sign_if_grown(&app.state).await.unwrap(),
+            Some(0),
+            "the empty tree's head"
+        );
+        assert_eq!(sign_if_grown(&app.state).await.unwrap(), None);
+        store::append_synthetic(&app.state.db, now, 3)
+            .await
+            .unwrap();
+        assert_eq!(sign_if_grown(&app.state).await.unwrap(), Some(3));
+        assert_eq!(sign_if_grown(&app.state).await.unwrap(), None);
+        assert_eq!(app.scalar("SELECT COUNT(*) FROM translog_heads").await, 2);
+        app
+    })
+    .await;
 }
