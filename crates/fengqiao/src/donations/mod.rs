@@ -4,6 +4,7 @@
 //! log, disbursements against a project's balance, and project pages reconciled from the log.
 
 pub mod api;
+pub mod demo;
 pub mod flows;
 pub mod intake;
 pub mod model;

@@ -482,3 +482,37 @@ async fn the_project_page_gives_through_a_form_and_shows_the_receipt() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_demo_fills_every_open_plan_and_the_totals_reconcile() {
+    each_backend(|app: TestApp| async move {
+        with_plan(&app).await;
+        let today = app.clock.today();
+        fengqiao::donations::demo::load_demo(&app.state.db, &app.state.pii, 7, today)
+            .await
+            .unwrap();
+        let (_, f) = app
+            .get_as(None, &format!("/api/v1/projects/{}", urlencoding(PLAN)))
+            .await;
+        assert_eq!(f["reconciled"], true, "{f}");
+        assert!(f["donations"].as_i64().unwrap() >= 19, "{f}");
+        assert_eq!(f["pending_donations"], 1);
+        assert!(f["disbursements"].as_i64().unwrap() >= 1);
+        assert!(f["balance_fen"].as_i64().unwrap() > 0);
+        let leaves = app.scalar("SELECT COUNT(*) FROM translog_leaves").await;
+        assert_eq!(
+            leaves,
+            f["donations"].as_i64().unwrap() + f["disbursements"].as_i64().unwrap()
+        );
+        // Loading again adds nothing.
+        fengqiao::donations::demo::load_demo(&app.state.db, &app.state.pii, 7, today)
+            .await
+            .unwrap();
+        assert_eq!(
+            app.scalar("SELECT COUNT(*) FROM translog_leaves").await,
+            leaves
+        );
+        app
+    })
+    .await;
+}
