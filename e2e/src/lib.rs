@@ -16,6 +16,8 @@ use anyhow::{Context, anyhow, bail};
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{Value, json};
 
+pub mod steps;
+
 /// axe-core, vendored (see `vendor/axe-core.LICENSE`).
 const AXE_JS: &str = include_str!("../vendor/axe.min.js");
 

@@ -65,6 +65,10 @@ pub struct ProjectPage {
 }
 
 impl ProjectPage {
+    /// The page's own address (forms post below it, also when shown again after a post).
+    pub fn project_path(&self) -> String {
+        format!("/projects/{}", urlencode(&self.plan.filing_no))
+    }
     pub fn yuan(&self, fen: &i64) -> String {
         model::yuan(*fen)
     }

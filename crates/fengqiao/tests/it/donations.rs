@@ -452,9 +452,14 @@ async fn the_project_page_gives_through_a_form_and_shows_the_receipt() {
         };
         let bad = post("12.345").await.unwrap();
         assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let bad = bad.text().await.unwrap();
         assert!(
-            bad.text().await.unwrap().contains("id=\"d-amount-err\""),
+            bad.contains("id=\"d-amount-err\""),
             "the error by the field"
+        );
+        assert!(
+            bad.contains(&format!("action=\"{path}/donate\"")),
+            "the form shown again posts to the same place"
         );
         assert_eq!(app.scalar("SELECT COUNT(*) FROM donations").await, 0);
         let ok = post("12.34").await.unwrap();

@@ -1,0 +1,219 @@
+//! The charity's journey in headless Chromium: a donor gives to a filed project through the
+//! project page, lands on the receipt, verifies it in the browser (the page's own check, then a
+//! downloaded file chosen in the file picker), and the same file passes the offline verifier
+//! of `fengqiao verify receipt`; the county officer records a disbursement with a document; the project page shows
+//! raised, spent and balance reconciled with the log. axe-core runs on every page.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, ensure};
+use fantoccini::{Client, Locator};
+use fengqiao::testkit;
+use fengqiao_e2e::steps::{fill, go, login, logout, select, text};
+use fengqiao_e2e::{Browser, check_a11y, say, screenshot, wait_for};
+
+const PLAN: &str = "浙民募备[2026]0001";
+
+fn project_path() -> String {
+    format!("/projects/{}", fengqiao::donations::pages::urlencode(PLAN))
+}
+
+/// Waits until the in-browser check has answered; returns its class and text.
+async fn verify_result(c: &Client) -> anyhow::Result<(String, String)> {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let el = wait_for(c, Locator::Css("#verify-result")).await?;
+        let class = el.attr("class").await?.unwrap_or_default();
+        if class == "ok" || class == "error" {
+            return Ok((class, el.text().await?));
+        }
+        ensure!(
+            Instant::now() < deadline,
+            "the receipt check never answered"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn journey(c: &Client, base: &str, dir: &std::path::Path) -> anyhow::Result<()> {
+    // The donor gives 88.80 yuan by name.
+    c.goto(&format!("{base}{}", project_path())).await?;
+    wait_for(c, Locator::Css("#donate-form")).await?;
+    check_a11y(c, "project page").await?;
+    fill(c, "#d-amount", "88.8").await?;
+    fill(c, "#d-name", "王小明").await?;
+    select(c, "#d-method", "test_confirm").await?;
+    go(c, "#donate-submit").await?;
+    let receipt_no = text(c, "#receipt-no").await?;
+    ensure!(
+        receipt_no.starts_with("FQ2026"),
+        "receipt number {receipt_no}"
+    );
+    ensure!(text(c, "#receipt-amount").await? == "88.80", "the amount");
+    check_a11y(c, "receipt").await?;
+
+    // Verified in the browser, from the server's receipt …
+    c.find(Locator::Css("#verify-button"))
+        .await?
+        .click()
+        .await?;
+    let (class, msg) = verify_result(c).await?;
+    ensure!(
+        class == "ok" && msg.contains(&receipt_no),
+        "in-browser check: {msg}"
+    );
+    // … and from the downloaded file, as the donor keeps it.
+    let href = c
+        .find(Locator::Css("#receipt-download"))
+        .await?
+        .attr("href")
+        .await?
+        .context("download link")?;
+    let json = c
+        .execute(
+            "return fetch(arguments[0]).then(r => r.text());",
+            vec![serde_json::json!(href)],
+        )
+        .await?;
+    let json = json.as_str().context("receipt text")?.to_string();
+    let file = dir.join("receipt.json");
+    std::fs::write(&file, &json)?;
+    c.execute(
+        "document.getElementById('verify-result').className = '';",
+        vec![],
+    )
+    .await?;
+    c.find(Locator::Css("#verify-file"))
+        .await?
+        .send_keys(&file.display().to_string())
+        .await?;
+    let (class, msg) = verify_result(c).await?;
+    ensure!(class == "ok", "file check: {msg}");
+    // A tampered file fails in the browser too.
+    let tampered = dir.join("tampered.json");
+    std::fs::write(
+        &tampered,
+        json.replace("\"amount_fen\":8880", "\"amount_fen\":88800"),
+    )?;
+    c.execute("const f = document.getElementById('verify-file'); f.value = ''; document.getElementById('verify-result').className = '';", vec![])
+        .await?;
+    c.find(Locator::Css("#verify-file"))
+        .await?
+        .send_keys(&tampered.display().to_string())
+        .await?;
+    let (class, msg) = verify_result(c).await?;
+    ensure!(class == "error", "tampered file must fail: {msg}");
+
+    // The same file with the CLI, offline, against the published key.
+    let key = c
+        .execute(
+            "return fetch('/api/v1/translog/key').then(r => r.json()).then(k => k.public_key);",
+            vec![],
+        )
+        .await?;
+    // (What `fengqiao verify receipt FILE --key KEY` runs; the binary itself is tested in
+    // crates/fengqiao/tests/it/donations.rs.)
+    let verdict = fengqiao::transparency::cli::run(&fengqiao::transparency::cli::Verify::Receipt {
+        file: file.clone(),
+        key: Some(key.as_str().context("key")?.to_string()),
+    });
+    ensure!(verdict.is_ok(), "fengqiao verify receipt: {verdict:?}");
+
+    // The county officer records a disbursement with its document.
+    login(c, base, "xihu", "西湖区局").await?;
+    c.goto(&format!("{base}{}", project_path())).await?;
+    wait_for(c, Locator::Css("#disburse-form")).await?;
+    check_a11y(c, "project page (officer)").await?;
+    fill(c, "#x-amount", "100").await?;
+    fill(c, "#x-purpose", "发放助学金").await?;
+    go(c, "#disburse-submit").await?;
+    ensure!(
+        wait_for(c, Locator::Css("#x-amount-err")).await.is_ok(),
+        "more than the balance: the error by the amount"
+    );
+    check_a11y(c, "project page (disbursement refused)").await?;
+    let doc = dir.join("发放名单.txt");
+    std::fs::write(&doc, "受助学生名单（示例）")?;
+    fill(c, "#x-amount", "50").await?;
+    fill(c, "#x-purpose", "发放助学金").await?;
+    fill(c, "#x-beneficiaries", "3").await?;
+    c.find(Locator::Css("#x-documents"))
+        .await?
+        .send_keys(&doc.display().to_string())
+        .await?;
+    go(c, "#disburse-submit").await?;
+    let rows = text(c, "#disbursement-rows tbody").await?;
+    ensure!(
+        rows.contains("发放助学金") && rows.contains("发放名单.txt"),
+        "{rows}"
+    );
+    ensure!(text(c, "#raised").await? == "88.80", "raised");
+    ensure!(text(c, "#spent").await? == "50.00", "spent");
+    ensure!(text(c, "#balance").await? == "38.80", "balance");
+    let reconciled = c
+        .find(Locator::Css("#reconciled"))
+        .await?
+        .attr("class")
+        .await?;
+    ensure!(
+        reconciled.as_deref() == Some("ok"),
+        "reconciled with the log"
+    );
+    check_a11y(c, "project page (disbursed)").await?;
+    logout(c).await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn charity_journey() -> anyhow::Result<()> {
+    let Some(browser) = Browser::start().await? else {
+        say("charity_journey: skipped (no chromedriver)");
+        return Ok(());
+    };
+    let mut outcome = Ok(());
+    for backend in testkit::backends() {
+        let started = Instant::now();
+        let tdb = testkit::TestDb::new(backend).await?;
+        let dir = std::env::temp_dir().join(format!("fq-charity-journey-{}", std::process::id()));
+        std::fs::create_dir_all(&dir)?;
+        let result = async {
+            testkit::seed(&tdb.db, Some(testkit::TEST_REGIONS)).await?;
+            let clock = testkit::test_clock();
+            let today = fengqiao::platform::Clock::today(&clock);
+            testkit::fundraising_plan(
+                &tdb.db,
+                PLAN,
+                "330106",
+                today - chrono::Duration::days(3),
+                today + chrono::Duration::days(30),
+            )
+            .await?;
+            let (base, _state) = testkit::spawn(tdb.db.clone(), Arc::new(clock.clone())).await?;
+            browser.open(&base, "/healthz").await?;
+            browser.forget_cookies().await?;
+            journey(&browser.client, &base, &dir).await
+        }
+        .await;
+        if result.is_err() {
+            let name = format!("failed-charity_journey-{}", backend.name());
+            if let Ok(p) = screenshot(&browser.client, &name).await {
+                eprintln!("screenshot of the failure: {}", p.display());
+            }
+        }
+        tdb.finish().await;
+        std::fs::remove_dir_all(&dir).ok();
+        eprintln!(
+            "charity_journey [{}]: {} in {:.1?}",
+            backend.name(),
+            if result.is_ok() { "ok" } else { "FAILED" },
+            started.elapsed()
+        );
+        if let Err(e) = result {
+            outcome = Err(e.context(format!("charity journey on {}", backend.name())));
+            break;
+        }
+    }
+    browser.close().await;
+    outcome
+}
