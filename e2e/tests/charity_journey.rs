@@ -162,6 +162,15 @@ async fn journey(c: &Client, base: &str, dir: &std::path::Path) -> anyhow::Resul
     );
     check_a11y(c, "project page (disbursed)").await?;
     logout(c).await?;
+
+    // The public list of projects shows the same flows.
+    go(c, "header nav a[href='/projects']").await?;
+    let list = text(c, "#projects tbody").await?;
+    ensure!(
+        list.contains(PLAN) && list.contains("88.80") && list.contains("50.00"),
+        "{list}"
+    );
+    check_a11y(c, "projects").await?;
     Ok(())
 }
 

@@ -13,7 +13,7 @@ use super::service::{self, DisbursementRequest, DonationRequest, DonationView};
 use super::store;
 use crate::platform::auth::Actor;
 use crate::platform::error::Problem;
-use crate::platform::extract::{Json, Path};
+use crate::platform::extract::{Json, Path, Query};
 use crate::platform::{AppError, AppResult, AppState};
 
 /// Gives to a filed fundraising plan. Send an `Idempotency-Key` header (a UUID): a retried
@@ -88,6 +88,35 @@ pub async fn test_notice(
     )
     .await?;
     Ok(Json(DonationView::from(&row)))
+}
+
+/// Which projects to list.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct ProjectsQuery {
+    /// A division code: projects whose plan's region lies inside it.
+    pub region: Option<String>,
+}
+
+/// Fundraising projects with what each raised and spent, newest first (public: 信息公开).
+#[utoipa::path(get, path = "/api/v1/projects", tag = "donations", params(ProjectsQuery),
+    responses((status = 200, body = Vec<flows::ProjectSummary>), (status = 422, body = Problem)))]
+pub async fn projects(
+    State(state): State<AppState>,
+    Query(q): Query<ProjectsQuery>,
+) -> AppResult<Json<Vec<flows::ProjectSummary>>> {
+    Ok(Json(
+        flows::projects(&state.db, &region_filter(q.region.as_deref())?).await?,
+    ))
+}
+
+/// The `LIKE` pattern of a region parameter (everything when absent).
+pub fn region_filter(region: Option<&str>) -> AppResult<String> {
+    match region.map(str::trim).filter(|r| !r.is_empty()) {
+        None => Ok("%".into()),
+        Some(r) => codes::RegionCode::parse(r)
+            .map(|c| crate::platform::region_prefix(&c))
+            .map_err(|e| AppError::from_code("region", &e)),
+    }
 }
 
 /// A project's raised, spent and balance, from the database and reconciled with the log.

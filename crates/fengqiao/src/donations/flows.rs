@@ -268,3 +268,35 @@ pub fn reconciliation_note(f: &Flows) -> Bilingual {
         )
     }
 }
+
+/// One project in the list: its plan and its money (from the database; each project's own page
+/// reconciles with the log).
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct ProjectSummary {
+    pub filing_no: String,
+    pub title: String,
+    pub org_name: String,
+    pub region_code: String,
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
+    pub status: String,
+    pub target_fen: i64,
+    pub raised_fen: i64,
+    pub spent_fen: i64,
+    pub donations: i64,
+}
+
+/// Most projects one list returns.
+pub const PROJECT_LIST_LIMIT: i64 = 500;
+
+/// Projects whose plan's region lies under `prefix` (a `LIKE` pattern), newest first.
+pub async fn projects(db: &Db, prefix: &str) -> AppResult<Vec<ProjectSummary>> {
+    Ok(with_db!(db, pool => sqlx::query_as::<_, ProjectSummary>(
+        "SELECT p.filing_no, p.title, o.name AS org_name, p.region_code, p.starts_on, p.ends_on, p.status, p.target_fen, \
+           CAST(COALESCE((SELECT SUM(d.amount_fen) FROM donations d WHERE d.plan_id = p.id AND d.status = 'confirmed'), 0) AS BIGINT) AS raised_fen, \
+           CAST(COALESCE((SELECT SUM(x.amount_fen) FROM disbursements x WHERE x.plan_id = p.id), 0) AS BIGINT) AS spent_fen, \
+           (SELECT COUNT(*) FROM donations d WHERE d.plan_id = p.id AND d.status = 'confirmed') AS donations \
+         FROM fundraising_plans p JOIN organizations o ON o.id = p.organization_id \
+         WHERE p.region_code LIKE $1 ORDER BY p.starts_on DESC, p.filing_no LIMIT $2")
+        .bind(prefix).bind(PROJECT_LIST_LIMIT).fetch_all(pool).await?))
+}

@@ -43,9 +43,11 @@ pub fn routes() -> Routes {
         .api(Access::PUBLIC, routes!(api::get_one))
         .api(Access::PUBLIC, routes!(api::receipt))
         .api(Access::PUBLIC, routes!(api::test_notice))
+        .api(Access::PUBLIC, routes!(api::projects))
         .api(Access::PUBLIC, routes!(api::project))
         .api(Access::roles(DISBURSERS), routes!(api::disburse))
         .api(Access::PUBLIC, routes!(api::disbursements))
+        .page("/projects", &["GET"], Access::PUBLIC, get(pages::projects))
         .page(
             "/projects/{filing_no}",
             &["GET"],

@@ -201,6 +201,68 @@ async fn project_page(
     })
 }
 
+#[derive(Template)]
+#[template(path = "donations/projects.html")]
+pub struct ProjectsPage {
+    pub ctx: PageCtx,
+    pub projects: Vec<flows::ProjectSummary>,
+    pub region: String,
+    pub error: Option<String>,
+}
+
+impl ProjectsPage {
+    pub fn yuan(&self, fen: &i64) -> String {
+        model::yuan(*fen)
+    }
+    pub fn path(&self, filing_no: &str) -> String {
+        format!("/projects/{}", urlencode(filing_no))
+    }
+    pub fn total(&self, spent: bool) -> String {
+        model::yuan(
+            self.projects
+                .iter()
+                .map(|p| if spent { p.spent_fen } else { p.raised_fen })
+                .sum(),
+        )
+    }
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct RegionParam {
+    #[serde(default)]
+    pub region: String,
+}
+
+/// `GET /projects?region=`: every project's flows (public; supervisors filter by region).
+pub async fn projects(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    axum_extra::extract::Query(q): axum_extra::extract::Query<RegionParam>,
+) -> AppResult<Response> {
+    let (projects, error, status) = match super::api::region_filter(Some(&q.region)) {
+        Ok(prefix) => (
+            flows::projects(&state.db, &prefix).await?,
+            None,
+            StatusCode::OK,
+        ),
+        Err(e) => (
+            vec![],
+            Some(field_error(&ctx, &e).1),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+    };
+    Ok((
+        status,
+        render(&ProjectsPage {
+            ctx,
+            projects,
+            region: q.region,
+            error,
+        }),
+    )
+        .into_response())
+}
+
 /// `GET /projects/{filing_no}`.
 pub async fn project(
     State(state): State<AppState>,

@@ -521,3 +521,42 @@ async fn the_demo_fills_every_open_plan_and_the_totals_reconcile() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn projects_are_listed_by_region_with_their_flows() {
+    each_backend(|app: TestApp| async move {
+        with_plan(&app).await;
+        let other = "浙民募备[2026]0002";
+        fengqiao::testkit::fundraising_plan(
+            &app.state.db,
+            other,
+            "330108",
+            day("2026-11-01"),
+            day("2026-12-31"),
+        )
+        .await
+        .unwrap();
+        let r = give(&app, Some("a"), &donation(1_234, "test_confirm")).await;
+        assert_eq!(r.0, StatusCode::CREATED);
+        let (s, all) = app.get_as(None, "/api/v1/projects").await;
+        assert_eq!(s, StatusCode::OK);
+        assert_eq!(all.as_array().unwrap().len(), 2);
+        let (_, xihu) = app.get_as(None, "/api/v1/projects?region=330106").await;
+        let xihu = xihu.as_array().unwrap();
+        assert_eq!(xihu.len(), 1);
+        assert_eq!(xihu[0]["filing_no"], PLAN);
+        assert_eq!(xihu[0]["raised_fen"], 1_234);
+        assert_eq!(xihu[0]["donations"], 1);
+        let (_, binjiang) = app.get_as(None, "/api/v1/projects?region=330108").await;
+        assert_eq!(binjiang[0]["raised_fen"], 0);
+        let r = app.get_as(None, "/api/v1/projects?region=3301x").await;
+        assert_eq!(r.0, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(r.1["field"], "region");
+        let (s, page) = app.get_as(None, "/projects?region=330106").await;
+        assert_eq!(s, StatusCode::OK);
+        let page = page.as_str().unwrap();
+        assert!(page.contains("12.34") && !page.contains(other), "{page}");
+        app
+    })
+    .await;
+}
