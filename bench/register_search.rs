@@ -125,7 +125,7 @@ fn peak_memory_mib() -> String {
 /// Runs `total` calls of `f` over `clients` concurrent tasks, queries in turn.
 async fn drive<F, Fut>(name: &'static str, clients: usize, total: usize, f: F) -> Series
 where
-    F: Fn(&'static str) -> Fut + Send + Sync + 'static,
+    F: Fn(usize, &'static str) -> Fut + Send + Sync + 'static,
     Fut: std::future::Future<Output = ()> + Send,
 {
     let f = Arc::new(f);
@@ -142,7 +142,7 @@ where
                     break;
                 }
                 let t = Instant::now();
-                f(QUERIES[i % QUERIES.len()]).await;
+                f(i, QUERIES[i % QUERIES.len()]).await;
                 lat.push(t.elapsed());
             }
             lat
@@ -156,6 +156,14 @@ where
         name,
         lat,
         wall: start.elapsed(),
+    }
+}
+
+fn met(s: &Series) -> &'static str {
+    if s.pct(0.99) < Duration::from_millis(20) {
+        "met"
+    } else {
+        "NOT met"
     }
 }
 
@@ -250,7 +258,7 @@ async fn main() -> anyhow::Result<()> {
 
     let warm = client.clone();
     let b = base.clone();
-    drive("warm-up", 4, 100, move |q| {
+    drive("warm-up", 4, 100, move |_, q| {
         let (c, b) = (warm.clone(), b.clone());
         async move {
             let _ = c.get(search_url(&b, q)).send().await;
@@ -259,21 +267,48 @@ async fn main() -> anyhow::Result<()> {
     .await;
     let c = client.clone();
     let b = base.clone();
-    let index_series = drive("index (HTTP)", a.clients, a.requests, move |q| {
-        let (c, b) = (c.clone(), b.clone());
-        async move {
-            let r = c.get(search_url(&b, q)).send().await.expect("request");
-            assert!(r.status().is_success(), "{}", r.status());
-            let _ = r.bytes().await;
-        }
-    })
+    let index_series = drive(
+        "index (HTTP), answers cached",
+        a.clients,
+        a.requests,
+        move |_, q| {
+            let (c, b) = (c.clone(), b.clone());
+            async move {
+                let r = c.get(search_url(&b, q)).send().await.expect("request");
+                assert!(r.status().is_success(), "{}", r.status());
+                let _ = r.bytes().await;
+            }
+        },
+    )
+    .await;
+    // Every request a question not asked before (the query in a county, on a page), so the
+    // cache never answers: what a query costs the index itself.
+    let counties = fengqiao::regions::store::codes_at_level(&db, "county", "33%").await?;
+    let c = client.clone();
+    let b = base.clone();
+    let cold_series = drive(
+        "index (HTTP), every query new",
+        a.clients,
+        a.requests,
+        move |i, q| {
+            let (c, b) = (c.clone(), b.clone());
+            let county = counties[(i / QUERIES.len()) % counties.len()].clone();
+            let page = i / (QUERIES.len() * counties.len()) + 1;
+            async move {
+                let url = format!("{}&region={county}&page={page}", search_url(&b, q));
+                let r = c.get(url).send().await.expect("request");
+                assert!(r.status().is_success(), "{}", r.status());
+                let _ = r.bytes().await;
+            }
+        },
+    )
     .await;
     let d = db.clone();
     let like_series = drive(
         "SQL LIKE (in process)",
         a.clients,
         a.like_requests,
-        move |q| {
+        move |_, q| {
             let d = d.clone();
             async move {
                 let terms: Vec<String> = q.split_whitespace().map(str::to_owned).collect();
@@ -294,7 +329,7 @@ async fn main() -> anyhow::Result<()> {
     );
     println!("| path | requests | throughput/s | p50 ms | p99 ms |");
     println!("| --- | ---: | ---: | ---: | ---: |");
-    for s in [&index_series, &like_series] {
+    for s in [&index_series, &cold_series, &like_series] {
         println!(
             "| {} | {} | {:.0} | {} | {} |",
             s.name,
@@ -304,17 +339,14 @@ async fn main() -> anyhow::Result<()> {
             ms(s.pct(0.99))
         );
     }
-    let ratio = |p: f64| like_series.pct(p).as_secs_f64() / index_series.pct(p).as_secs_f64();
+    let ratio = |p: f64| like_series.pct(p).as_secs_f64() / cold_series.pct(p).as_secs_f64();
     println!(
-        "LIKE / index: p50 ×{:.1}, p99 ×{:.1}, throughput ×{:.1}; target p99 < 20 ms: {}; peak memory {} MiB; queries where the index found fewer than LIKE: {missing}",
+        "LIKE / index (every query new): p50 ×{:.1}, p99 ×{:.1}, throughput ×{:.1}; target p99 < 20 ms: {} with cached answers, {} with every query new; peak memory {} MiB; queries where the index found fewer than LIKE: {missing}",
         ratio(0.5),
         ratio(0.99),
-        index_series.throughput() / like_series.throughput(),
-        if index_series.pct(0.99) < Duration::from_millis(20) {
-            "met"
-        } else {
-            "NOT met"
-        },
+        cold_series.throughput() / like_series.throughput(),
+        met(&index_series),
+        met(&cold_series),
         peak_memory_mib()
     );
     if a.data_dir.is_none() {

@@ -257,6 +257,14 @@ pub async fn count_grids(db: &Db) -> AppResult<i64> {
     )
 }
 
+/// Codes of one level (`county`, `township`, …) inside a prefix, in code order.
+pub async fn codes_at_level(db: &Db, level: &str, prefix: &str) -> AppResult<Vec<String>> {
+    Ok(
+        with_db!(db, pool => sqlx::query_scalar::<_, String>("SELECT code FROM regions WHERE level = $1 AND code LIKE $2 ORDER BY code")
+        .bind(level).bind(prefix).fetch_all(pool).await?),
+    )
+}
+
 /// Village-level codes inside a prefix (for the demo loader).
 pub async fn village_codes(db: &Db, prefix: &str, limit: i64) -> AppResult<Vec<String>> {
     Ok(

@@ -85,11 +85,14 @@ impl From<SearchResult> for OrgPage {
 pub async fn search(state: &AppState, req: SearchRequest) -> AppResult<SearchResult> {
     let index = state.search.clone();
     let started = std::time::Instant::now();
-    let out = tokio::task::spawn_blocking(move || index.search(&req))
-        .await
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("search task: {e}")))??;
+    let out = match index.cached(&req) {
+        Some(hit) => hit,
+        None => tokio::task::spawn_blocking(move || index.search(&req))
+            .await
+            .map_err(|e| AppError::Internal(anyhow::anyhow!("search task: {e}")))??,
+    };
     metrics::histogram!("register_search_seconds").record(started.elapsed().as_secs_f64());
-    Ok(out)
+    Ok(std::sync::Arc::unwrap_or_clone(out))
 }
 
 /// The public register (社会组织公示): Chinese full-text search over name, business scope and

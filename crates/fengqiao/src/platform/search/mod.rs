@@ -159,7 +159,14 @@ struct Inner {
     seen: AtomicI64,
     /// Serializes the followers of the outbox (catch-up and rebuild) of this process.
     sync: tokio::sync::Mutex<()>,
+    /// Answers of recent queries, dropped whenever the index changes. Public-register traffic
+    /// repeats itself (the same names and words searched again and again), and an answer costs
+    /// a scan of every match for the facets; a repeated query costs a hash lookup instead.
+    cache: Mutex<lru::LruCache<String, Arc<SearchResult>>>,
 }
+
+/// Answers kept in the query cache (a few MB at most: a page of 20 hits and the facets each).
+pub const QUERY_CACHE_ENTRIES: usize = 4096;
 
 /// The handle to the index. Cheap to clone. Its methods block: call them from
 /// `spawn_blocking` in async code.
@@ -205,6 +212,9 @@ impl SearchIndex {
             f,
             seen: AtomicI64::new(0),
             sync: tokio::sync::Mutex::new(()),
+            cache: Mutex::new(lru::LruCache::new(
+                std::num::NonZeroUsize::new(QUERY_CACHE_ENTRIES).expect("non-zero"),
+            )),
         }));
         me.0.seen
             .store(me.applied_outbox_id().unwrap_or(0), Ordering::SeqCst);
@@ -302,6 +312,7 @@ impl SearchIndex {
             prepared.commit().map(|_| ())
         })?;
         self.0.reader.reload()?;
+        self.cache().clear();
         self.0.seen.store(outbox_id, Ordering::SeqCst);
         Ok(())
     }
@@ -313,7 +324,28 @@ impl SearchIndex {
 
     /// Runs a query: the page of hits in a stable order (score, then credit code, then name),
     /// the number of matches and the facet counts over all of them.
-    pub fn search(&self, req: &SearchRequest) -> anyhow::Result<SearchResult> {
+    pub fn search(&self, req: &SearchRequest) -> anyhow::Result<Arc<SearchResult>> {
+        if let Some(hit) = self.cached(req) {
+            return Ok(hit);
+        }
+        let result = Arc::new(self.search_uncached(req)?);
+        self.cache().put(cache_key(req), result.clone());
+        Ok(result)
+    }
+
+    /// The answer of a request asked since the index last changed, if it is still cached (does
+    /// not block: async code asks here before going to a blocking thread).
+    pub fn cached(&self, req: &SearchRequest) -> Option<Arc<SearchResult>> {
+        self.cache().get(&cache_key(req)).cloned()
+    }
+
+    fn cache(&self) -> std::sync::MutexGuard<'_, lru::LruCache<String, Arc<SearchResult>>> {
+        // A poisoned cache is only a cache: take it over.
+        self.0.cache.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The query run against the index, without the cache (benchmarks compare the two).
+    pub fn search_uncached(&self, req: &SearchRequest) -> anyhow::Result<SearchResult> {
         let f = self.0.f;
         let query = build_query(&f, req);
         let searcher = self.0.reader.searcher();
@@ -349,6 +381,11 @@ impl SearchIndex {
             facets: counts,
         })
     }
+}
+
+/// The request's fields in a fixed order: equal requests, equal keys.
+fn cache_key(req: &SearchRequest) -> String {
+    format!("{req:?}")
 }
 
 /// Digits of the region facet: the level below the region filter (cities for the province).

@@ -54,8 +54,8 @@ fn names(ix: &SearchIndex, q: &str) -> Vec<String> {
     ix.search(&req)
         .unwrap()
         .hits
-        .into_iter()
-        .map(|h| h.name)
+        .iter()
+        .map(|h| h.name.clone())
         .collect()
 }
 
@@ -110,4 +110,31 @@ fn filters_facets_and_stable_order() {
     ix.commit(8).unwrap();
     assert_eq!(ix.num_docs(), 4);
     assert_eq!(names(&ix, "环保"), ["钱塘环保协会"]);
+}
+
+#[test]
+fn a_cached_answer_is_dropped_when_the_index_changes() {
+    let ix = index();
+    let req = SearchRequest {
+        terms: vec!["茶".into()],
+        limit: 10,
+        ..Default::default()
+    };
+    let first = ix.search(&req).unwrap();
+    assert_eq!(first.total, 1);
+    assert!(
+        Arc::ptr_eq(&first, &ix.cached(&req).unwrap()),
+        "asked again: the cached answer"
+    );
+    ix.upsert(&[doc("5", Some("A5"), "龙井茶文化研究会", "茶文化", "330106")])
+        .unwrap();
+    ix.commit(8).unwrap();
+    assert!(ix.cached(&req).is_none());
+    assert_eq!(ix.search(&req).unwrap().total, 2);
+    // Another page or filter is another answer.
+    let other = SearchRequest {
+        offset: 1,
+        ..req.clone()
+    };
+    assert!(ix.cached(&other).is_none());
 }
