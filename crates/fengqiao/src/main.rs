@@ -263,6 +263,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     let mut state = bootstrap::state(db, config, bootstrap::system_clock(), Some(metrics), pii);
     state.search = search;
     register::index::start(&state).await?;
+    fengqiao::registry::service::overdue::start(&state);
     let app = fengqiao::app::router(state);
     axum::serve(listener, app)
         .with_graceful_shutdown(async {

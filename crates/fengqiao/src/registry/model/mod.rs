@@ -40,6 +40,9 @@ macro_rules! keyed_enum {
     };
 }
 
+pub mod governance;
+pub use governance::Governance;
+
 keyed_enum!(
     /// The kind of application.
     AppKind {
@@ -450,6 +453,8 @@ pub struct OrganizationView {
     pub history: Vec<HistoryEntry>,
     /// Credit status from the credit module; `none` until it exists.
     pub credit_status: String,
+    /// Governance bodies and terms, party organization, special groups, hub links, tax status.
+    pub governance: Governance,
 }
 
 /// A public notice of proposed leaders (任职前公示).

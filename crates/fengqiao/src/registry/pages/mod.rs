@@ -4,6 +4,7 @@
 //! the `_csrf` field, one submit button per action.
 
 pub mod apply;
+pub mod governance;
 
 use askama::Template;
 use axum::extract::{Path, State};
@@ -40,6 +41,12 @@ impl ListPage {
             .actor
             .role()
             .is_some_and(|r| super::APPLICANTS.contains(&r))
+    }
+    pub fn is_officer(&self) -> bool {
+        self.ctx
+            .actor
+            .role()
+            .is_some_and(|r| crate::platform::auth::Role::OFFICERS.contains(&r))
     }
 }
 
@@ -354,6 +361,24 @@ impl OrgPage {
     }
     pub fn uscc(&self) -> String {
         self.org.organization.uscc.clone().unwrap_or_default()
+    }
+    /// The path key: the USCC, or the id of an organization without one.
+    pub fn key(&self) -> String {
+        self.org
+            .organization
+            .uscc
+            .clone()
+            .unwrap_or_else(|| self.org.organization.id.to_string())
+    }
+    /// Whether the governance form is for this actor (the route checks again, with the region).
+    pub fn can_edit(&self) -> bool {
+        self.ctx.actor.role().is_some_and(|r| {
+            super::GOVERNANCE_EDITORS.contains(&r)
+                && self.ctx.actor.user().is_some_and(|u| {
+                    codes::RegionCode::parse(&self.org.organization.region_code)
+                        .is_ok_and(|c| u.region.contains(&c))
+                })
+        })
     }
     pub fn funds_yuan(&self) -> String {
         self.org
