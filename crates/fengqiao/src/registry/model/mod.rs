@@ -230,6 +230,10 @@ pub struct NewApplication {
     /// For change, deregistration and revocation: the organization's USCC.
     #[serde(default)]
     pub organization_uscc: Option<String>,
+    /// Instead of the USCC, for an organization that has none (a community organization that
+    /// is only filed): its id.
+    #[serde(default)]
+    pub organization_id: Option<String>,
     #[serde(default)]
     pub business_scope: String,
     #[serde(default)]
