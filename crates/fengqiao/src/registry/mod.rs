@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod demo;
+pub mod demo_governance;
 pub mod governance_api;
 pub mod model;
 pub mod pages;

@@ -246,3 +246,23 @@ pub async fn link(
     });
     Ok(())
 }
+
+/// An organization by its exact name (the demo finds its approved organizations so).
+pub async fn organization_named(db: &Db, name: &str) -> AppResult<Option<Organization>> {
+    let sql = format!("SELECT {ORG_COLS} FROM organizations WHERE name = $1 ORDER BY id LIMIT 1");
+    Ok(
+        with_db!(db, pool => sqlx::query_as::<_, Organization>(sqlx::AssertSqlSafe(sql.clone()))
+        .bind(name).fetch_optional(pool).await?),
+    )
+}
+
+/// Registered or filed organizations inside `prefix` (a LIKE pattern), by name.
+pub async fn active_in(db: &Db, prefix: &str, limit: i64) -> AppResult<Vec<Organization>> {
+    let sql = format!(
+        "SELECT {ORG_COLS} FROM organizations WHERE region_code LIKE $1 AND status IN ('registered', 'filed') ORDER BY name, id LIMIT $2"
+    );
+    Ok(
+        with_db!(db, pool => sqlx::query_as::<_, Organization>(sqlx::AssertSqlSafe(sql.clone()))
+        .bind(prefix).bind(limit).fetch_all(pool).await?),
+    )
+}
