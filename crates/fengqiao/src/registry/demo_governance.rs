@@ -11,11 +11,14 @@ use super::store::governance as store;
 use crate::platform::auth::Actor;
 use crate::platform::{AppResult, AppState};
 
+/// Members of one term, as (name, post).
+type Members = &'static [(&'static str, &'static str)];
+
 /// One approved demo organization and what it records.
 struct Demo {
     name: &'static str,
     /// (body, years of the term, members as (name, post)).
-    bodies: &'static [(&'static str, i32, &'static [(&'static str, &'static str)])],
+    bodies: &'static [(&'static str, i32, Members)],
     party: &'static str,
     hub_kind: &'static str,
     tax_deductible: bool,
