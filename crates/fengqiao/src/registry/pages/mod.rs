@@ -86,7 +86,8 @@ impl AppPage {
         self.ctx.actor.role().is_some_and(|r| roles.contains(&r))
     }
     fn officer(&self) -> bool {
-        self.role_in(workflow::officer_roles(self.view.application.kind()))
+        let a = &self.view.application;
+        self.role_in(workflow::officer_roles(a.kind(), a.org_type()))
     }
     /// The applicant may (re)submit with the checklist.
     pub fn can_submit(&self) -> bool {
@@ -114,13 +115,14 @@ impl AppPage {
             return vec![];
         }
         let kind = self.view.application.kind();
+        let org_type = self.view.application.org_type();
         self.view
             .steps
             .iter()
             .filter(|s| s.state == "pending")
             .filter(|s| {
                 Step::from_key(&s.step)
-                    .is_some_and(|st| self.role_in(workflow::step_roles(kind, st)))
+                    .is_some_and(|st| self.role_in(workflow::step_roles(kind, org_type, st)))
             })
             .collect()
     }

@@ -103,6 +103,7 @@ async fn facts(state: &AppState, app: &Application) -> AppResult<Facts> {
     let today = state.clock.today();
     Ok(Facts {
         kind: app.kind(),
+        org_type: app.org_type(),
         steps: steps
             .iter()
             .filter_map(|s| Some((Step::from_key(&s.step)?, StepState::from_key(&s.state)?)))
@@ -351,7 +352,7 @@ pub async fn answer_objection(
     answer: &str,
 ) -> AppResult<()> {
     let app = load(state, id).await?;
-    if !workflow::officer_roles(app.kind())
+    if !workflow::officer_roles(app.kind(), app.org_type())
         .iter()
         .any(|r| Some(*r) == actor.role())
     {
