@@ -72,3 +72,6 @@ CREATE TABLE notifications (
     CONSTRAINT notifications_step_recipient_key UNIQUE (application_id, step, recipient_region)
 );
 CREATE INDEX notifications_recipient ON notifications (recipient_region, created_at);
+
+-- Pending review steps by deadline: the overdue list and its sweep.
+CREATE INDEX review_steps_pending ON review_steps (state, deadline);
