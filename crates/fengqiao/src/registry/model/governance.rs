@@ -284,8 +284,8 @@ impl OrgLink {
 pub struct Governance {
     /// Terms of every body, newest first.
     pub terms: Vec<GovernanceTerm>,
-    /// The current party-organization status (`none` when never recorded).
-    pub party_status: PartyRecord,
+    /// The current party-organization status (`None`: never recorded).
+    pub party_status: Option<PartyRecord>,
     pub party_history: Vec<PartyRecord>,
     pub special_groups: Vec<String>,
     /// `hub`, `support` or `None`.

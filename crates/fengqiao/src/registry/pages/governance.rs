@@ -106,7 +106,8 @@ async fn page(
     let g = &org.governance;
     let mut values = BTreeMap::new();
     values.insert("body".into(), "council".into());
-    values.insert("status".into(), g.party_status.status.clone());
+    let party = g.party_status.as_ref().map(|p| p.status.as_str());
+    values.insert("status".into(), party.unwrap_or("none").into());
     values.insert(
         "hub_kind".into(),
         g.hub_kind.clone().unwrap_or_else(|| "none".into()),

@@ -4,8 +4,8 @@
 use chrono::NaiveDate;
 
 use super::super::model::governance::{
-    self, Body, GovernanceTerm, HubKind, PartyInput, PartyRecord, PartyStatus, ProfileInput,
-    SPECIAL_GROUPS, SupportInput, TermInput,
+    self, Body, GovernanceTerm, HubKind, PartyInput, PartyStatus, ProfileInput, SPECIAL_GROUPS,
+    SupportInput, TermInput,
 };
 use super::super::model::{Governance, OrgType, Organization};
 use super::super::store::governance::{self as store, OrgKey, Profile};
@@ -66,11 +66,7 @@ pub async fn governance(state: &AppState, org: &Organization) -> AppResult<Gover
         })
         .collect();
     let party_history = store::party_history(&state.db, org.id).await?;
-    let party_status = party_history.first().cloned().unwrap_or(PartyRecord {
-        status: PartyStatus::None.key().into(),
-        since: org.registered_on.unwrap_or(today),
-        note: String::new(),
-    });
+    let party_status = party_history.first().cloned();
     let p = store::profile(&state.db, org.id).await?;
     Ok(Governance {
         terms,

@@ -76,6 +76,7 @@ async fn governance_is_recorded_by_the_field_audited_and_shown_both_ways() {
         assert_eq!((t["body"].as_str(), t["current"].as_bool()), (Some("council"), Some(true)));
         assert_eq!(t["members"].as_array().unwrap().len(), 2);
         assert!(t["max_years"].is_null(), "DOMAIN.md sets no term for a 社会团体's council");
+        assert!(v["governance"]["party_status"].is_null(), "never recorded");
         // The same body cannot start two terms on one day.
         let got = post(&app, Some(&org), &gov(&a), json!({"body": "council", "term_start": "2024-01-01", "term_end": "2026-12-31"})).await;
         assert_problem(&got, StatusCode::CONFLICT, "registry.term_exists", Some("term_start"));
