@@ -5,6 +5,9 @@
 
 -- hub 枢纽型 | support 支持型 | NULL: neither (organizations.is_hub stays the yes/no of either).
 ALTER TABLE organizations ADD COLUMN hub_kind TEXT CHECK (hub_kind IS NULL OR hub_kind IN ('hub', 'support'));
+-- JSON array of the community-organization categories it belongs to (POLICY 三): life_service
+-- 生活服务类 | charity 公益慈善类 | mutual_aid 居民互助类.
+ALTER TABLE organizations ADD COLUMN community_categories TEXT NOT NULL DEFAULT '[]';
 
 -- One term (届) of one governance body of an organization.
 CREATE TABLE governance_terms (

@@ -120,6 +120,7 @@ pub async fn load(state: &AppState, officer_of: impl Fn(&str) -> Option<Actor>) 
             hub_kind: Some(d.hub_kind.into()),
             tax_deductible: Some(d.tax_deductible),
             special_groups: Some(d.groups.iter().map(|g| (*g).into()).collect()),
+            community_categories: None,
         };
         service::set_profile(state, &officer, &key, &profile).await?;
         let prefix = format!("{}%", org.region_code);

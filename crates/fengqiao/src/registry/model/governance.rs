@@ -61,6 +61,10 @@ pub const SPECIAL_GROUPS: &[&str] = &[
     "community_corrections",
 ];
 
+/// The categories of community social organizations (POLICY 三), as stored in
+/// `organizations.community_categories`.
+pub const COMMUNITY_CATEGORIES: &[&str] = &["life_service", "charity", "mutual_aid"];
+
 /// The longest term of a body, in years, with its source. Only what DOMAIN.md states is here:
 /// a 基金会's 理事会 serves at most 5 years (基金会管理条例 Art. 20, DOMAIN.md §2.3 [H]). DOMAIN.md
 /// gives no statutory term for 社会团体 or 社会服务机构 bodies (their charters set it), so no
@@ -222,6 +226,9 @@ pub struct ProfileInput {
     /// Special groups served (POLICY 三): keys of [`SPECIAL_GROUPS`].
     #[serde(default)]
     pub special_groups: Option<Vec<String>>,
+    /// Community-organization categories (POLICY 三): keys of [`COMMUNITY_CATEGORIES`].
+    #[serde(default)]
+    pub community_categories: Option<Vec<String>>,
 }
 
 /// `POST /api/v1/organizations/{uscc}/supported`: an organization the hub supports.
@@ -288,6 +295,8 @@ pub struct Governance {
     pub party_status: Option<PartyRecord>,
     pub party_history: Vec<PartyRecord>,
     pub special_groups: Vec<String>,
+    /// Community-organization categories (生活服务类, 公益慈善类, 居民互助类).
+    pub community_categories: Vec<String>,
     /// `hub`, `support` or `None`.
     pub hub_kind: Option<String>,
     pub is_hub: bool,

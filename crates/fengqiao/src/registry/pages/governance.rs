@@ -15,8 +15,8 @@ use axum_extra::extract::Form;
 
 use super::super::model::OrganizationView;
 use super::super::model::governance::{
-    Body, HubKind, MemberInput, PartyInput, PartyStatus, ProfileInput, SPECIAL_GROUPS,
-    SupportInput, TermInput,
+    Body, COMMUNITY_CATEGORIES, HubKind, MemberInput, PartyInput, PartyStatus, ProfileInput,
+    SPECIAL_GROUPS, SupportInput, TermInput,
 };
 use super::super::service::{self, governance, overdue};
 use super::super::store::overdue::{Notification, OverdueStep};
@@ -35,6 +35,7 @@ pub struct GovernancePage {
     pub key: String,
     values: BTreeMap<String, String>,
     groups: Vec<String>,
+    categories: Vec<String>,
     error: Option<(String, String)>,
 }
 
@@ -87,6 +88,12 @@ impl GovernancePage {
     pub fn serves(&self, g: &str) -> bool {
         self.groups.iter().any(|x| x == g)
     }
+    pub fn community_categories(&self) -> &'static [&'static str] {
+        COMMUNITY_CATEGORIES
+    }
+    pub fn in_category(&self, c: &str) -> bool {
+        self.categories.iter().any(|x| x == c)
+    }
     pub fn officer(&self) -> bool {
         self.ctx
             .actor
@@ -116,13 +123,17 @@ async fn page(
         values.insert("tax_deductible".into(), "1".into());
     }
     let mut groups = g.special_groups.clone();
+    let mut categories = g.community_categories.clone();
     if let Some(t) = &typed {
         values.extend(t.iter().map(|(k, v)| (k.clone(), v.clone())));
         if t.get("form").is_some_and(|f| f == "profile") {
-            groups = t
-                .get("special_groups")
-                .map(|s| s.split(',').map(String::from).collect())
-                .unwrap_or_default();
+            let list = |k: &str| {
+                t.get(k)
+                    .map(|s| s.split(',').map(String::from).collect())
+                    .unwrap_or_default()
+            };
+            groups = list("special_groups");
+            categories = list("community_categories");
         }
     }
     Ok(GovernancePage {
@@ -131,6 +142,7 @@ async fn page(
         org,
         values,
         groups,
+        categories,
         error,
     })
 }
@@ -163,8 +175,10 @@ fn term_input(v: &BTreeMap<String, String>, get: impl Fn(&str) -> String) -> Ter
 /// The field of the form a service error names (`special_groups[2]` → `special_groups`;
 /// members are renumbered by the rows that were filled).
 fn form_field(field: &str, filled: &[usize]) -> String {
-    if field.starts_with("special_groups") {
-        return "special_groups".into();
+    for list in ["special_groups", "community_categories"] {
+        if field.starts_with(list) {
+            return list.into();
+        }
     }
     if let Some(rest) = field.strip_prefix("members[")
         && let Some((n, tail)) = rest.split_once(']')
@@ -222,17 +236,18 @@ pub async fn submit(
         }
         "profile" | "supported" if !officer => Err(AppError::Forbidden),
         "profile" => {
-            let groups = get("special_groups");
+            let list = |k: &str| {
+                get(k)
+                    .split(',')
+                    .filter(|s| !s.is_empty())
+                    .map(String::from)
+                    .collect()
+            };
             let p = ProfileInput {
                 hub_kind: Some(get("hub_kind")),
                 tax_deductible: Some(!get("tax_deductible").is_empty()),
-                special_groups: Some(
-                    groups
-                        .split(',')
-                        .filter(|s| !s.is_empty())
-                        .map(String::from)
-                        .collect(),
-                ),
+                special_groups: Some(list("special_groups")),
+                community_categories: Some(list("community_categories")),
             };
             governance::set_profile(&state, &actor, &uscc, &p).await
         }

@@ -4,8 +4,8 @@
 use chrono::NaiveDate;
 
 use super::super::model::governance::{
-    self, Body, GovernanceTerm, HubKind, PartyInput, PartyStatus, ProfileInput, SPECIAL_GROUPS,
-    SupportInput, TermInput,
+    self, Body, COMMUNITY_CATEGORIES, GovernanceTerm, HubKind, PartyInput, PartyStatus,
+    ProfileInput, SPECIAL_GROUPS, SupportInput, TermInput,
 };
 use super::super::model::{Governance, OrgType, Organization};
 use super::super::store::governance::{self as store, OrgKey, Profile};
@@ -73,6 +73,7 @@ pub async fn governance(state: &AppState, org: &Organization) -> AppResult<Gover
         party_status,
         party_history,
         special_groups: serde_json::from_str(&p.special_groups).unwrap_or_default(),
+        community_categories: serde_json::from_str(&p.community_categories).unwrap_or_default(),
         hub_kind: p.hub_kind,
         is_hub: p.is_hub,
         tax_deductible: p.tax_deductible,
@@ -164,7 +165,11 @@ pub async fn set_profile(
     p: &ProfileInput,
 ) -> AppResult<()> {
     let org = load_org(state, key).await?;
-    if p.hub_kind.is_none() && p.tax_deductible.is_none() && p.special_groups.is_none() {
+    if p.hub_kind.is_none()
+        && p.tax_deductible.is_none()
+        && p.special_groups.is_none()
+        && p.community_categories.is_none()
+    {
         return Err(invalid(
             "hub_kind",
             "没有填写要修改的项目",
@@ -189,26 +194,46 @@ pub async fn set_profile(
         profile.tax_deductible = t;
     }
     if let Some(groups) = &p.special_groups {
-        let mut keys: Vec<&str> = Vec::new();
-        for (i, g) in groups.iter().enumerate() {
-            let g = SPECIAL_GROUPS
-                .iter()
-                .copied()
-                .find(|k| *k == g.trim())
-                .ok_or_else(|| {
-                    invalid(
-                        &format!("special_groups[{i}]"),
-                        "不是政策所列的特殊群体",
-                        "Not one of the special groups of the policy",
-                    )
-                })?;
-            if !keys.contains(&g) {
-                keys.push(g);
-            }
-        }
-        profile.special_groups = serde_json::to_string(&keys).map_err(anyhow::Error::from)?;
+        profile.special_groups = key_list(
+            "special_groups",
+            groups,
+            SPECIAL_GROUPS,
+            "不是政策所列的特殊群体",
+            "Not one of the special groups of the policy",
+        )?;
+    }
+    if let Some(cats) = &p.community_categories {
+        profile.community_categories = key_list(
+            "community_categories",
+            cats,
+            COMMUNITY_CATEGORIES,
+            "不是社区社会组织的类别",
+            "Not a category of community organizations",
+        )?;
     }
     store::set_profile(&state.db, state.clock.now(), actor, &org, &profile).await
+}
+
+/// A list of keys from `allowed` as JSON text (duplicates dropped), naming the entry at fault.
+fn key_list(
+    field: &str,
+    given: &[String],
+    allowed: &[&'static str],
+    zh: &str,
+    en: &str,
+) -> AppResult<String> {
+    let mut keys: Vec<&str> = Vec::new();
+    for (i, g) in given.iter().enumerate() {
+        let k = allowed
+            .iter()
+            .copied()
+            .find(|k| *k == g.trim())
+            .ok_or_else(|| invalid(&format!("{field}[{i}]"), zh, en))?;
+        if !keys.contains(&k) {
+            keys.push(k);
+        }
+    }
+    Ok(serde_json::to_string(&keys).map_err(anyhow::Error::from)?)
 }
 
 /// Links the hub to an organization it supports; the officer must cover that one's region too.

@@ -80,11 +80,13 @@ pub struct Profile {
     pub tax_deductible: bool,
     /// JSON text: special-group keys.
     pub special_groups: String,
+    /// JSON text: community-category keys.
+    pub community_categories: String,
 }
 
 pub async fn profile(db: &Db, org: Uuid) -> AppResult<Profile> {
     Ok(with_db!(db, pool => sqlx::query_as::<_, Profile>(
-        "SELECT is_hub, hub_kind, tax_deductible, special_groups FROM organizations WHERE id = $1")
+        "SELECT is_hub, hub_kind, tax_deductible, special_groups, community_categories FROM organizations WHERE id = $1")
         .bind(org).fetch_one(pool).await?))
 }
 
@@ -189,18 +191,18 @@ pub async fn set_profile(
 ) -> AppResult<()> {
     with_tx!(db, tx => {
         let before = sqlx::query_as::<_, Profile>(
-            "SELECT is_hub, hub_kind, tax_deductible, special_groups FROM organizations WHERE id = $1")
+            "SELECT is_hub, hub_kind, tax_deductible, special_groups, community_categories FROM organizations WHERE id = $1")
             .bind(org.id).fetch_one(&mut *tx).await?;
-        sqlx::query("UPDATE organizations SET is_hub = $1, hub_kind = $2, tax_deductible = $3, special_groups = $4, updated_at = $5 WHERE id = $6")
-            .bind(p.is_hub).bind(&p.hub_kind).bind(p.tax_deductible).bind(&p.special_groups).bind(now).bind(org.id)
+        sqlx::query("UPDATE organizations SET is_hub = $1, hub_kind = $2, tax_deductible = $3, special_groups = $4, community_categories = $5, updated_at = $6 WHERE id = $7")
+            .bind(p.is_hub).bind(&p.hub_kind).bind(p.tax_deductible).bind(&p.special_groups).bind(&p.community_categories).bind(now).bind(org.id)
             .execute(&mut *tx).await?;
         let mut c = change(actor, "organization.profile", org, json!({
             "is_hub": p.is_hub, "hub_kind": p.hub_kind, "tax_deductible": p.tax_deductible,
-            "special_groups": p.special_groups,
+            "special_groups": p.special_groups, "community_categories": p.community_categories,
         }));
         c.before = Some(json!({
             "is_hub": before.is_hub, "hub_kind": before.hub_kind, "tax_deductible": before.tax_deductible,
-            "special_groups": before.special_groups,
+            "special_groups": before.special_groups, "community_categories": before.community_categories,
         }));
         tx.record(now, &c).await?;
     });

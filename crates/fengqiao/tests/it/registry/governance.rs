@@ -134,15 +134,23 @@ async fn governance_is_recorded_by_the_field_audited_and_shown_both_ways() {
         // An organization in another county is outside the officer's region.
         let got = post(&app, Some(&xihu), &supported, json!({"organization": b})).await;
         assert_eq!(got.0, StatusCode::FORBIDDEN);
+        // The community organization's categories (POLICY 三); other fields keep their value.
+        let cprofile = format!("/api/v1/organizations/{c}/profile");
+        let got = send(&app, Method::PUT, &xihu, &cprofile, json!({"community_categories": ["sports"]})).await;
+        assert_problem(&got, StatusCode::UNPROCESSABLE_ENTITY, "registry.community_categories[0]", Some("community_categories[0]"));
+        let (s, v) = send(&app, Method::PUT, &xihu, &cprofile, json!({"community_categories": ["mutual_aid", "life_service"]})).await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        assert_eq!(v["governance"]["community_categories"], json!(["mutual_aid", "life_service"]));
+        assert!(v["governance"]["hub_kind"].is_null());
         // The link shows both ways; the organization without a USCC is found by its id.
         let (s, v) = app.get_as(None, &format!("/api/v1/organizations/{c}")).await;
         assert_eq!(s, StatusCode::OK, "{v}");
         assert!(v["uscc"].is_null());
         assert_eq!(v["governance"]["supported_by"][0]["uscc"].as_str(), Some(a.as_str()));
 
-        // Five writes, each audited with its outbox event.
-        assert_eq!(app.scalar("SELECT COUNT(*) FROM audit_log WHERE action LIKE 'organization.%'").await, 5);
-        assert_eq!(app.scalar("SELECT COUNT(*) FROM outbox WHERE kind LIKE 'organization.%'").await, 5);
+        // Six writes, each audited with its outbox event.
+        assert_eq!(app.scalar("SELECT COUNT(*) FROM audit_log WHERE action LIKE 'organization.%'").await, 6);
+        assert_eq!(app.scalar("SELECT COUNT(*) FROM outbox WHERE kind LIKE 'organization.%'").await, 6);
         app
     })
     .await;
@@ -208,6 +216,7 @@ async fn the_governance_form_works_without_javascript_and_names_the_field() {
             ("hub_kind", "support".into()),
             ("special_groups", "elderly".into()),
             ("special_groups", "disabled".into()),
+            ("community_categories", "life_service".into()),
         ];
         let r = browser.post(&url).form(&profile).send().await.unwrap();
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
@@ -232,6 +241,7 @@ async fn the_governance_form_works_without_javascript_and_names_the_field() {
             "支持型",
             "老年人",
             "残疾人",
+            "生活服务类",
             "石灰桥社区读书会",
             "id=\"governance-edit-link\"",
         ] {
