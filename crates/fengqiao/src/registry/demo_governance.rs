@@ -3,7 +3,7 @@
 //! organizations of the same county. Written through the same service path as the API (checked
 //! and audited), by the county officer; skipped for an organization that has terms already.
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 
 use super::model::governance::{MemberInput, PartyInput, ProfileInput, SupportInput, TermInput};
 use super::service::governance as service;
@@ -18,7 +18,7 @@ type Members = &'static [(&'static str, &'static str)];
 struct Demo {
     name: &'static str,
     /// (body, years of the term, members as (name, post)).
-    bodies: &'static [(&'static str, i32, Members)],
+    bodies: &'static [(&'static str, u32, Members)],
     party: &'static str,
     hub_kind: &'static str,
     tax_deductible: bool,
@@ -72,11 +72,10 @@ const DEMOS: &[Demo] = &[
 /// Organizations of the same county a demo hub supports (at most).
 const SUPPORTED_PER_HUB: i64 = 3;
 
-/// The last day of a term of `years` from `start`.
-fn term_end(start: NaiveDate, years: i32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(start.year() + years, start.month(), 1)
-        .and_then(|d| d.pred_opt())
-        .unwrap_or(start)
+/// The last day of a term of `years` from `start`: the day before the anniversary.
+fn term_end(start: NaiveDate, years: u32) -> NaiveDate {
+    let end = super::model::governance::latest_end(start, years);
+    end.pred_opt().unwrap_or(end)
 }
 
 /// Records the demo governance; `officer_of` gives the officer acting for a county.

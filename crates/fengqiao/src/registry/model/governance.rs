@@ -80,7 +80,8 @@ pub const TERM_LIMITS: &[TermLimit] = &[TermLimit {
     org_type: OrgType::Foundation,
     body: Body::Council,
     max_years: 5,
-    source: "基金会管理条例 第二十条 (DOMAIN.md §2.3 [H])",
+    // DOMAIN.md §2.3 [H].
+    source: "基金会管理条例 第二十条",
 }];
 
 /// The term limit of a body of an organization type, if a source sets one.
