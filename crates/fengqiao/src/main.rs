@@ -264,6 +264,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     state.search = search;
     register::index::start(&state).await?;
     fengqiao::transparency::signer::start(&state);
+    fengqiao::registry::service::overdue::start(&state);
     let app = fengqiao::app::router(state);
     axum::serve(listener, app)
         .with_graceful_shutdown(async {

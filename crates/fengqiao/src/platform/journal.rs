@@ -44,6 +44,7 @@ macro_rules! impl_journal {
             async fn record(&mut self, at: DateTime<Utc>, c: &Change<'_>) -> Result<(), sqlx::Error> {
                 let (user_id, role, region) = match c.actor.user() {
                     Some(u) => (Some(u.user_id), u.role.key(), Some(u.region.to_string())),
+                    None if matches!(c.actor, Actor::System) => (None, "system", None),
                     None => (None, "public", None),
                 };
                 let detail = serde_json::json!({ "actor_region": region, "after": c.after });

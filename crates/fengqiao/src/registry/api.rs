@@ -287,10 +287,12 @@ pub async fn file_objection(
     Ok((StatusCode::CREATED, Json(Filed { id })))
 }
 
-/// An organization by its USCC: leaders (identity numbers masked), registration history and
-/// credit status.
+/// An organization by its USCC (or by its id when it has none: a filed community organization):
+/// leaders (identity numbers masked), registration history, credit status, and its governance —
+/// bodies with their terms and members, party organization, special groups served, hub kind and
+/// hub links both ways, tax-deduction eligibility.
 #[utoipa::path(get, path = "/api/v1/organizations/{uscc}", tag = "registry",
-    params(("uscc" = String, Path, description = "统一社会信用代码")),
+    params(("uscc" = String, Path, description = "统一社会信用代码, or the id of an organization without one")),
     responses((status = 200, body = OrganizationView), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn organization(
     State(state): State<AppState>,

@@ -226,6 +226,20 @@ pub async fn load_demo_with(db: &Db, pii: PiiCipher, seed: u64) -> AppResult<()>
         }
         run_plan(&state, &clock, p, persons).await?;
     }
+    // Governance of the approved ones, recorded today by their county's officer.
+    clock.set(Utc::now());
+    let xihu = actor(db, "xihu", Role::CountyOfficer, XIHU.0).await?;
+    let binjiang = actor(db, "binjiang", Role::CountyOfficer, BINJIANG.0).await?;
+    super::demo_governance::load(&state, |region| {
+        if region.starts_with(XIHU.0) {
+            Some(xihu.clone())
+        } else if region.starts_with(BINJIANG.0) {
+            Some(binjiang.clone())
+        } else {
+            None
+        }
+    })
+    .await?;
     Ok(())
 }
 

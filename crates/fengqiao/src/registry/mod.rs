@@ -4,6 +4,8 @@
 
 pub mod api;
 pub mod demo;
+pub mod demo_governance;
+pub mod governance_api;
 pub mod model;
 pub mod pages;
 pub mod service;
@@ -41,8 +43,24 @@ pub const REVIEWERS: &[Role] = &[
     Role::DeptReviewer,
 ];
 
+/// Who records an organization's governance bodies and party organization: its administrator
+/// and civil-affairs officers, inside their region. The profile (hub kind, tax deduction,
+/// special groups) and hub links are the officers' alone.
+pub const GOVERNANCE_EDITORS: &[Role] = &[
+    Role::OrgAdmin,
+    Role::StreetOfficer,
+    Role::CountyOfficer,
+    Role::CityOfficer,
+    Role::ProvinceOfficer,
+];
+
 const fn app_scope(roles: &'static [Role]) -> Access {
     Access::scoped(roles, Scope::Object(ObjectKind::Application, "id"))
+}
+
+/// The organization in the path (`{uscc}`: its USCC, or its id when it has none).
+const fn org_scope(roles: &'static [Role]) -> Access {
+    Access::scoped(roles, Scope::Object(ObjectKind::Organization, "uscc"))
 }
 
 pub fn routes() -> Routes {
@@ -60,6 +78,42 @@ pub fn routes() -> Routes {
         .api(Access::PUBLIC, routes!(api::publicity_notice))
         .api(Access::PUBLIC, routes!(api::file_objection))
         .api(Access::PUBLIC, routes!(api::organization))
+        .api(
+            org_scope(GOVERNANCE_EDITORS),
+            routes!(governance_api::add_term),
+        )
+        .api(
+            org_scope(GOVERNANCE_EDITORS),
+            routes!(governance_api::set_party),
+        )
+        .api(
+            org_scope(Role::OFFICERS),
+            routes!(governance_api::set_profile),
+        )
+        .api(
+            org_scope(Role::OFFICERS),
+            routes!(governance_api::link_supported),
+        )
+        .api(
+            Access::roles(Role::OFFICERS),
+            routes!(governance_api::overdue),
+        )
+        .api(
+            Access::roles(Role::OFFICERS),
+            routes!(governance_api::notifications),
+        )
+        .page(
+            "/registry/organizations/{uscc}/governance",
+            &["GET", "POST"],
+            org_scope(GOVERNANCE_EDITORS),
+            get(pages::governance::form).post(pages::governance::submit),
+        )
+        .page(
+            "/registry/overdue",
+            &["GET"],
+            Access::roles(Role::OFFICERS),
+            get(pages::governance::overdue_page),
+        )
         .page(
             "/registry",
             &["GET"],

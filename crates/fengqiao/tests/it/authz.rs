@@ -8,14 +8,21 @@ use serde_json::json;
 
 use crate::{TestApp, each_backend};
 
-/// A record in 滨江区 for each kind of path parameter.
-fn fill(path: &str, grid_in_binjiang: &str, application_in_binjiang: &str) -> String {
+/// A record in 滨江区 for each kind of path parameter (`{uscc}`: an organization there, named
+/// by its id as organizations without a credit code are).
+fn fill(
+    path: &str,
+    grid_in_binjiang: &str,
+    application_in_binjiang: &str,
+    org_in_binjiang: &str,
+) -> String {
     let id = if path.contains("/applications/") || path.contains("/publicity/") {
         application_in_binjiang
     } else {
         grid_in_binjiang
     };
     path.replace("{code}", "330108001001")
+        .replace("{uscc}", org_in_binjiang)
         .replace("{id}", id)
         .replace("{tag}", "zh")
         .replace("{mode}", "off")
@@ -64,6 +71,7 @@ async fn every_route_refuses_roles_and_regions_outside_its_access() {
         // A draft registry application in 滨江区 (written directly: no audit row, so the walk's
         // "nothing changed" count below stays as it was).
         let app_id = uuid::Uuid::now_v7();
+        let org_id = uuid::Uuid::now_v7();
         let now = chrono::Utc::now();
         let insert = async {
             fengqiao::with_tx!(&app.state.db, tx => {
@@ -75,11 +83,21 @@ async fn every_route_refuses_roles_and_regions_outside_its_access() {
                 .bind(now)
                 .execute(&mut *tx)
                 .await?;
+                sqlx::query(
+                    "INSERT INTO organizations (id, uscc, name, org_type, category, region_code, status, registered_on, created_at, updated_at) \
+                     VALUES ($1, NULL, '路由巡检社区社会组织', 'community_org', 'community_service', '330108001', 'filed', $2, $3, $3)",
+                )
+                .bind(org_id)
+                .bind(now.date_naive())
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
             });
             Ok::<(), sqlx::Error>(())
         };
         insert.await.unwrap();
         let app_id = app_id.to_string();
+        let org_id = org_id.to_string();
         let mut actors: Vec<(Option<&str>, Option<Role>, Option<&str>)> = vec![(None, None, None)];
         for a in ACCOUNTS {
             actors.push((Some(a.username), Some(a.role), Some(a.region)));
@@ -95,7 +113,7 @@ async fn every_route_refuses_roles_and_regions_outside_its_access() {
                 None => None,
             };
             for route in &routes {
-                let path = fill(&route.path, &grid_id, &app_id);
+                let path = fill(&route.path, &grid_id, &app_id, &org_id);
                 let method = Method::from_bytes(route.method.as_bytes()).unwrap();
                 // An empty JSON object: refused requests must be refused before the body is read,
                 // and allowed ones fail validation, so the walk changes nothing.

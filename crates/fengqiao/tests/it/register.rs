@@ -185,6 +185,23 @@ async fn chinese_search_finds_words_single_characters_and_parts_and_ranks_names_
 }
 
 #[tokio::test]
+async fn pinyin_initials_find_a_name_and_survive_a_rebuild() {
+    each_backend(|app: TestApp| async move {
+        load(&app, sample_csv().as_bytes(), false).await;
+        // 茶叶产业 → cycy, from inside the name; upper case too.
+        assert_eq!(names(&app, "q=cycy").await, ["西湖区茶叶产业协会"]);
+        assert_eq!(names(&app, "q=XHCS").await, ["西湖慈善基金会"]);
+        // `fengqiao reindex` rebuilds the initials with the rest.
+        index::rebuild(&app.state.db, &app.state.search, true)
+            .await
+            .unwrap();
+        assert_eq!(names(&app, "q=CYCY").await, ["西湖区茶叶产业协会"]);
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn filters_facets_and_a_stable_order_across_pages() {
     each_backend(|app: TestApp| async move {
         load(&app, sample_csv().as_bytes(), false).await;

@@ -8,6 +8,8 @@ use crate::{TestApp, assert_problem, each_backend};
 
 mod contested;
 mod forms;
+mod governance;
+mod lifecycle;
 
 /// A synthetic identity number (unassigned region 330199, DOMAIN.md §1.2).
 pub(crate) fn id_number(year: i32, seq: u16) -> String {

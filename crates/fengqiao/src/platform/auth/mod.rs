@@ -212,6 +212,14 @@ async fn object_region(
     kind: ObjectKind,
     id: &str,
 ) -> Result<codes::RegionCode, AppError> {
+    if kind == ObjectKind::Organization {
+        let key = crate::registry::service::governance::parse_org_key("uscc", id)?;
+        let region = crate::registry::store::governance::organization_region(&state.db, &key)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        return codes::RegionCode::parse(&region)
+            .map_err(|e| AppError::Internal(anyhow::anyhow!("stored region {region}: {e:?}")));
+    }
     let id = uuid::Uuid::parse_str(id).map_err(|_| {
         AppError::invalid(
             "id",
@@ -225,6 +233,7 @@ async fn object_region(
         ObjectKind::Application => {
             crate::registry::store::application_region(&state.db, id).await?
         }
+        ObjectKind::Organization => None,
     };
     let region = region.ok_or(AppError::NotFound)?;
     codes::RegionCode::parse(&region)

@@ -100,6 +100,9 @@ impl Role {
 pub enum Actor {
     Public,
     User(UserActor),
+    /// The platform itself, for scheduled work no person asked for (flagging overdue review
+    /// steps): holds no role, so no route lets it in; audited as `system`.
+    System,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -116,7 +119,7 @@ pub struct UserActor {
 impl Actor {
     pub fn user(&self) -> Option<&UserActor> {
         match self {
-            Actor::Public => None,
+            Actor::Public | Actor::System => None,
             Actor::User(u) => Some(u),
         }
     }
@@ -129,6 +132,7 @@ impl Actor {
     pub fn audit_name(&self) -> String {
         match self {
             Actor::Public => "public".into(),
+            Actor::System => "system".into(),
             Actor::User(u) => u.username.clone(),
         }
     }
@@ -164,6 +168,9 @@ pub enum ObjectKind {
     Grid,
     /// A registry application (`applications.region_code`: the authority's area).
     Application,
+    /// An organization by its USCC, or by its id when it has none (`organizations.region_code`:
+    /// the registering authority's area, or the filing street/township).
+    Organization,
 }
 
 impl Access {

@@ -8,6 +8,7 @@
 //! business (`register::index`).
 
 mod facets;
+pub mod initials;
 pub mod tokenizer;
 
 use std::collections::BTreeMap;
@@ -32,11 +33,15 @@ use tantivy::{Index, IndexReader, IndexWriter, Order, ReloadPolicy, TantivyDocum
 pub use facets::FacetCounts;
 
 /// Bumped when the schema or the tokenizer changes: an index of another version is rebuilt.
-const SCHEMA_VERSION: u32 = 1;
+const SCHEMA_VERSION: u32 = 2;
 /// Memory of the index writer (one thread: the machines have two cores, shared).
 const WRITER_MEMORY: usize = 64 << 20;
 /// A hit in the name weighs this much more than one in the business scope or purpose.
 pub const NAME_BOOST: f32 = 4.0;
+/// A query of pinyin initials (`cywh` for 茶叶文化) matching the name's initials: below a hit in
+/// the name's own characters (a constant score of this much, against the name's BM25 score times
+/// [`NAME_BOOST`]).
+pub const INITIALS_BOOST: f32 = 0.5;
 /// A query term that is a whole credit code finds that organization first.
 const USCC_BOOST: f32 = 20.0;
 /// Whole jieba words (3+ characters) of the query rank documents holding the word higher.
@@ -104,6 +109,8 @@ struct Fields {
     day: Field,
     registered_on: Field,
     sortkey: Field,
+    /// Every suffix of the name's pinyin initials ([`initials`]).
+    initials: Field,
 }
 
 fn schema() -> (Schema, Fields) {
@@ -126,6 +133,7 @@ fn schema() -> (Schema, Fields) {
         day: b.add_i64_field("day", INDEXED | FAST),
         registered_on: b.add_text_field("registered_on", STORED),
         sortkey: b.add_text_field("sortkey", STRING | FAST),
+        initials: b.add_text_field("initials", STRING),
     };
     (b.build(), f)
 }
@@ -419,6 +427,10 @@ fn to_document(f: &Fields, d: &IndexDoc) -> TantivyDocument {
         _ => format!("1{}\u{1}{}", d.name, d.id),
     };
     doc.add_text(f.sortkey, sortkey);
+    let initials = initials::of(&d.name);
+    for s in initials::suffixes(&initials) {
+        doc.add_text(f.initials, s);
+    }
     doc
 }
 
@@ -457,6 +469,17 @@ fn build_query(f: &Fields, req: &SearchRequest) -> Box<dyn Query> {
             alternatives.push((
                 Occur::Should,
                 Box::new(BoostQuery::new(term_query(f.uscc, &upper), USCC_BOOST)),
+            ));
+        }
+        if let Some(q) = initials::query(term) {
+            let upto = format!("{q}\u{10FFFF}");
+            let prefix = RangeQuery::new(
+                Bound::Included(Term::from_field_text(f.initials, &q)),
+                Bound::Excluded(Term::from_field_text(f.initials, &upto)),
+            );
+            alternatives.push((
+                Occur::Should,
+                Box::new(BoostQuery::new(Box::new(prefix), INITIALS_BOOST)),
             ));
         }
         if alternatives.is_empty() {

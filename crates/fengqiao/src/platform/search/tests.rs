@@ -138,3 +138,33 @@ fn a_cached_answer_is_dropped_when_the_index_changes() {
     };
     assert!(ix.cached(&other).is_none());
 }
+
+#[test]
+fn pinyin_initials_find_a_name_and_rank_below_a_name_hit() {
+    let ix = SearchIndex::in_ram();
+    ix.upsert(&[
+        doc(
+            "1",
+            Some("B1"),
+            "西湖区茶叶文化研究会",
+            "茶文化交流",
+            "330106",
+        ),
+        // The letters typed are in this name itself: a name hit.
+        doc("2", Some("B2"), "CYWH青年读书会", "阅读推广", "330106"),
+        doc("3", Some("B3"), "滨江区居家养老服务中心", "助餐", "330108"),
+    ])
+    .unwrap();
+    ix.commit(1).unwrap();
+    let both = ["CYWH青年读书会", "西湖区茶叶文化研究会"];
+    assert_eq!(names(&ix, "cywh"), both);
+    assert_eq!(names(&ix, "CYWH"), both);
+    // Initials from the start of the name or from inside it.
+    assert_eq!(names(&ix, "xhqcy"), ["西湖区茶叶文化研究会"]);
+    assert_eq!(names(&ix, "jjyl"), ["滨江区居家养老服务中心"]);
+    assert!(names(&ix, "zzzz").is_empty());
+    // Every term must match: initials and characters together.
+    assert_eq!(names(&ix, "cywh 西湖"), ["西湖区茶叶文化研究会"]);
+    // One letter is not taken as initials.
+    assert!(names(&ix, "j").is_empty());
+}

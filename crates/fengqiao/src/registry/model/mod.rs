@@ -40,6 +40,9 @@ macro_rules! keyed_enum {
     };
 }
 
+pub mod governance;
+pub use governance::Governance;
+
 keyed_enum!(
     /// The kind of application.
     AppKind {
@@ -227,6 +230,10 @@ pub struct NewApplication {
     /// For change, deregistration and revocation: the organization's USCC.
     #[serde(default)]
     pub organization_uscc: Option<String>,
+    /// Instead of the USCC, for an organization that has none (a community organization that
+    /// is only filed): its id.
+    #[serde(default)]
+    pub organization_id: Option<String>,
     #[serde(default)]
     pub business_scope: String,
     #[serde(default)]
@@ -450,6 +457,8 @@ pub struct OrganizationView {
     pub history: Vec<HistoryEntry>,
     /// Credit status from the credit module; `none` until it exists.
     pub credit_status: String,
+    /// Governance bodies and terms, party organization, special groups, hub links, tax status.
+    pub governance: Governance,
 }
 
 /// A public notice of proposed leaders (任职前公示).

@@ -96,6 +96,10 @@ pub fn checklist(kind: AppKind, org_type: OrgType, needs_supervisory: bool) -> V
         }
         AppKind::Filing => vec![FILING_FORM, CHARTER, PERSONS_PARTICULARS],
         AppKind::Change => vec![APPLICATION, CHANGE_RESOLUTION],
+        // A filed community organization holds no registration certificate to hand back.
+        AppKind::Deregistration if org_type == OrgType::CommunityOrg => {
+            vec![APPLICATION, LIQUIDATION_REPORT]
+        }
         AppKind::Deregistration => vec![APPLICATION, LIQUIDATION_REPORT, CERTIFICATE],
         AppKind::Revocation => vec![DECISION_RECORD],
     };

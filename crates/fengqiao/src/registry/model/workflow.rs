@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{AppKind, Step, StepState};
+use super::{AppKind, OrgType, Step, StepState};
 use crate::platform::auth::Role;
 
 /// Where an application stands.
@@ -100,11 +100,13 @@ pub fn applicant_roles(kind: AppKind) -> &'static [Role] {
     }
 }
 
-/// Civil-affairs officers who take intake and decisions. Street officers only for filings
-/// (备案 of community organizations is the street/township office's work, 民发〔2017〕191号).
-pub fn officer_roles(kind: AppKind) -> &'static [Role] {
-    match kind {
-        AppKind::Filing => Role::OFFICERS,
+/// Civil-affairs officers who take intake and decisions. Street officers only for community
+/// organizations that are filed: their filing, and its change or 注销, are the street/township
+/// office's work (民发〔2017〕191号, DOMAIN.md §2.1); the county above may act too.
+pub fn officer_roles(kind: AppKind, org_type: OrgType) -> &'static [Role] {
+    match (kind, org_type) {
+        (AppKind::Filing, _) => Role::OFFICERS,
+        (AppKind::Change | AppKind::Deregistration, OrgType::CommunityOrg) => Role::OFFICERS,
         _ => &[
             Role::CountyOfficer,
             Role::CityOfficer,
@@ -116,9 +118,9 @@ pub fn officer_roles(kind: AppKind) -> &'static [Role] {
 /// Who reviews each step: the registration review is civil affairs' own; the 业务主管单位 is
 /// another department (dept_reviewer); the 党建工作机构 on the party-organization plan is the
 /// departments' reviewer or the 社会组织党委 seated at the city or province bureau.
-pub fn step_roles(kind: AppKind, step: Step) -> &'static [Role] {
+pub fn step_roles(kind: AppKind, org_type: OrgType, step: Step) -> &'static [Role] {
     match step {
-        Step::Registration => officer_roles(kind),
+        Step::Registration => officer_roles(kind, org_type),
         Step::Supervisory => &[Role::DeptReviewer],
         Step::PartyBuilding => &[Role::DeptReviewer, Role::CityOfficer, Role::ProvinceOfficer],
     }
@@ -128,6 +130,8 @@ pub fn step_roles(kind: AppKind, step: Step) -> &'static [Role] {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Facts {
     pub kind: AppKind,
+    /// The organization's type (a filed community organization is the street office's).
+    pub org_type: OrgType,
     /// The review steps of this application and where each stands (empty before acceptance).
     pub steps: Vec<(Step, StepState)>,
     /// Whether this application needs 任职前公示 (it names proposed leaders).
@@ -160,8 +164,8 @@ pub fn transition(
 ) -> Result<State, Refusal> {
     let allowed: &[Role] = match action {
         Action::Submit => applicant_roles(f.kind),
-        Action::Review(step, _) => step_roles(f.kind, step),
-        _ => officer_roles(f.kind),
+        Action::Review(step, _) => step_roles(f.kind, f.org_type, step),
+        _ => officer_roles(f.kind, f.org_type),
     };
     if !role.is_some_and(|r| allowed.contains(&r)) {
         return Err(Refusal::Role);
@@ -229,6 +233,7 @@ mod tests {
     fn facts(kind: AppKind) -> Facts {
         Facts {
             kind,
+            org_type: OrgType::SocialGroup,
             steps: vec![],
             needs_publicity: true,
             publicity_over: false,
@@ -254,6 +259,23 @@ mod tests {
         (State::InReview, State::Refused),
         (State::Publicity, State::Refused),
     ];
+
+    #[test]
+    fn a_filed_community_organization_is_deregistered_by_the_street_office() {
+        let street = Some(Role::StreetOfficer);
+        let mut f = facts(AppKind::Deregistration);
+        f.needs_publicity = false;
+        assert_eq!(
+            transition(State::Submitted, Action::Accept, street, &f),
+            Err(Refusal::Role),
+            "a registered organization is the county's"
+        );
+        f.org_type = OrgType::CommunityOrg;
+        assert_eq!(
+            transition(State::Submitted, Action::Accept, street, &f),
+            Ok(State::InReview)
+        );
+    }
 
     #[test]
     fn a_resubmitted_application_cannot_be_returned_twice() {
@@ -384,8 +406,8 @@ mod tests {
                         prop_assert!(EDGES.contains(&(before, next)), "{before:?} -> {next:?} by {action:?}");
                         let allowed = match action {
                             Action::Submit => applicant_roles(kind),
-                            Action::Review(s, _) => step_roles(kind, s),
-                            _ => officer_roles(kind),
+                            Action::Review(s, _) => step_roles(kind, OrgType::SocialGroup, s),
+                            _ => officer_roles(kind, OrgType::SocialGroup),
                         };
                         prop_assert!(role.is_some_and(|r| allowed.contains(&r)));
                         prop_assert!(!before.is_final());

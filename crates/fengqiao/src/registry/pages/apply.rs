@@ -163,6 +163,7 @@ fn to_application(v: &BTreeMap<String, String>) -> Result<(NewApplication, Vec<u
             reach: opt("reach"),
             supervisory_unit: opt("supervisory_unit"),
             organization_uscc: opt("organization_uscc"),
+            organization_id: opt("organization_id"),
             business_scope: get("business_scope"),
             purpose: get("purpose"),
             address: get("address"),

@@ -4,6 +4,7 @@
 //! the `_csrf` field, one submit button per action.
 
 pub mod apply;
+pub mod governance;
 
 use askama::Template;
 use axum::extract::{Path, State};
@@ -40,6 +41,12 @@ impl ListPage {
             .actor
             .role()
             .is_some_and(|r| super::APPLICANTS.contains(&r))
+    }
+    pub fn is_officer(&self) -> bool {
+        self.ctx
+            .actor
+            .role()
+            .is_some_and(|r| crate::platform::auth::Role::OFFICERS.contains(&r))
     }
 }
 
@@ -79,7 +86,8 @@ impl AppPage {
         self.ctx.actor.role().is_some_and(|r| roles.contains(&r))
     }
     fn officer(&self) -> bool {
-        self.role_in(workflow::officer_roles(self.view.application.kind()))
+        let a = &self.view.application;
+        self.role_in(workflow::officer_roles(a.kind(), a.org_type()))
     }
     /// The applicant may (re)submit with the checklist.
     pub fn can_submit(&self) -> bool {
@@ -107,13 +115,14 @@ impl AppPage {
             return vec![];
         }
         let kind = self.view.application.kind();
+        let org_type = self.view.application.org_type();
         self.view
             .steps
             .iter()
             .filter(|s| s.state == "pending")
             .filter(|s| {
                 Step::from_key(&s.step)
-                    .is_some_and(|st| self.role_in(workflow::step_roles(kind, st)))
+                    .is_some_and(|st| self.role_in(workflow::step_roles(kind, org_type, st)))
             })
             .collect()
     }
@@ -354,6 +363,24 @@ impl OrgPage {
     }
     pub fn uscc(&self) -> String {
         self.org.organization.uscc.clone().unwrap_or_default()
+    }
+    /// The path key: the USCC, or the id of an organization without one.
+    pub fn key(&self) -> String {
+        self.org
+            .organization
+            .uscc
+            .clone()
+            .unwrap_or_else(|| self.org.organization.id.to_string())
+    }
+    /// Whether the governance form is for this actor (the route checks again, with the region).
+    pub fn can_edit(&self) -> bool {
+        self.ctx.actor.role().is_some_and(|r| {
+            super::GOVERNANCE_EDITORS.contains(&r)
+                && self.ctx.actor.user().is_some_and(|u| {
+                    codes::RegionCode::parse(&self.org.organization.region_code)
+                        .is_ok_and(|c| u.region.contains(&c))
+                })
+        })
     }
     pub fn funds_yuan(&self) -> String {
         self.org

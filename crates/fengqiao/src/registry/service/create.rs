@@ -39,20 +39,52 @@ pub async fn create(state: &AppState, actor: &Actor, b: &NewApplication) -> AppR
         }
         _ => {
             let u = b.organization_uscc.as_deref().unwrap_or("").trim();
-            let u =
-                codes::Uscc::parse(u).map_err(|e| AppError::from_code("organization_uscc", &e))?;
-            let o = store::organization_by_uscc(&state.db, u.as_str())
-                .await?
-                .ok_or_else(|| {
-                    invalid(
-                        "organization_uscc",
-                        "未找到该统一社会信用代码的组织",
-                        "No organization has this credit code",
-                    )
-                })?;
+            let by_id = b
+                .organization_id
+                .as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty());
+            // A filed community organization has no USCC: it is found by its id instead.
+            let o = match by_id {
+                Some(id) if u.is_empty() => {
+                    let id = uuid::Uuid::parse_str(id).map_err(|_| {
+                        invalid(
+                            "organization_id",
+                            "组织编号格式不正确",
+                            "The organization id is malformed",
+                        )
+                    })?;
+                    store::governance::organization(&state.db, &store::governance::OrgKey::Id(id))
+                        .await?
+                        .ok_or_else(|| {
+                            invalid(
+                                "organization_id",
+                                "未找到该编号的组织",
+                                "No organization has this id",
+                            )
+                        })?
+                }
+                _ => {
+                    let u = codes::Uscc::parse(u)
+                        .map_err(|e| AppError::from_code("organization_uscc", &e))?;
+                    store::organization_by_uscc(&state.db, u.as_str())
+                        .await?
+                        .ok_or_else(|| {
+                            invalid(
+                                "organization_uscc",
+                                "未找到该统一社会信用代码的组织",
+                                "No organization has this credit code",
+                            )
+                        })?
+                }
+            };
             if o.status != "registered" && o.status != "filed" {
                 return Err(invalid(
-                    "organization_uscc",
+                    if by_id.is_some() && u.is_empty() {
+                        "organization_id"
+                    } else {
+                        "organization_uscc"
+                    },
                     "该组织已注销或被撤销",
                     "The organization is deregistered or revoked",
                 ));

@@ -10,6 +10,8 @@ use super::model::{
     Refusal, State, Step, StepState, rules,
 };
 mod create;
+pub mod governance;
+pub mod overdue;
 pub use create::create;
 
 use super::store::{self, Effect};
@@ -101,6 +103,7 @@ async fn facts(state: &AppState, app: &Application) -> AppResult<Facts> {
     let today = state.clock.today();
     Ok(Facts {
         kind: app.kind(),
+        org_type: app.org_type(),
         steps: steps
             .iter()
             .filter_map(|s| Some((Step::from_key(&s.step)?, StepState::from_key(&s.state)?)))
@@ -349,7 +352,7 @@ pub async fn answer_objection(
     answer: &str,
 ) -> AppResult<()> {
     let app = load(state, id).await?;
-    if !workflow::officer_roles(app.kind())
+    if !workflow::officer_roles(app.kind(), app.org_type())
         .iter()
         .any(|r| Some(*r) == actor.role())
     {
@@ -388,12 +391,11 @@ pub async fn notice(state: &AppState, id: Uuid) -> AppResult<PublicityNotice> {
     })
 }
 
-pub async fn organization(state: &AppState, uscc: &str) -> AppResult<OrganizationView> {
-    let u = codes::Uscc::parse(uscc).map_err(|e| AppError::from_code("uscc", &e))?;
-    let org = store::organization_by_uscc(&state.db, u.as_str())
-        .await?
-        .ok_or(AppError::NotFound)?;
+/// An organization by its USCC, or by its id when it has none (a filed community organization).
+pub async fn organization(state: &AppState, key: &str) -> AppResult<OrganizationView> {
+    let org = governance::load_org(state, key).await?;
     Ok(OrganizationView {
+        governance: governance::governance(state, &org).await?,
         leaders: store::leaders(&state.db, org.id).await?,
         history: store::history(&state.db, org.id).await?,
         credit_status: super::credit_status(&org),

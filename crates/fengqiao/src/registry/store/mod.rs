@@ -3,6 +3,8 @@
 //! caller gets a conflict; the audit row and the outbox event go in the same transaction.
 
 mod approve;
+pub mod governance;
+pub mod overdue;
 pub use approve::{USCC_ATTEMPTS, approve};
 
 use chrono::{DateTime, NaiveDate, Utc};

@@ -318,6 +318,19 @@ async fn the_demo_applications_cover_every_state_and_load_once() {
             .await
             .unwrap();
         assert_eq!(count().await, n, "loading again adds nothing");
+        // The approved organizations carry their governance, once.
+        assert_eq!(app.scalar("SELECT COUNT(*) FROM governance_terms").await, 4);
+        assert_eq!(app.scalar("SELECT COUNT(*) FROM governance_members").await, 12);
+        assert_eq!(app.scalar("SELECT COUNT(*) FROM party_statuses").await, 2);
+        let uscc: String = fengqiao::with_db!(&app.state.db, pool => sqlx::query_scalar::<_, String>(
+            "SELECT uscc FROM organizations WHERE name = '西湖区助学公益基金会'").fetch_one(pool).await.unwrap());
+        let (s, o) = app.get_as(None, &format!("/api/v1/organizations/{uscc}")).await;
+        assert_eq!(s, StatusCode::OK, "{o}");
+        assert_eq!(o["governance"]["tax_deductible"], true);
+        assert_eq!(o["governance"]["party_status"]["status"], "instructor");
+        let r = c.get(app.url(&format!("/registry/organizations/{uscc}"))).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        assert!(r.text().await.unwrap().contains("理事会"));
         app
     })
     .await;

@@ -1,0 +1,83 @@
+//! Overdue review steps (POLICY 十四: the departments review in parallel, each with a deadline
+//! in working days). A step is overdue from the first day after its deadline: the deadline is
+//! the last working day counted from acceptance on the stored holiday calendar
+//! (`rules::step_deadline_working_days`), so due today is not overdue and due yesterday is.
+//!
+//! Design: the list is computed live from `review_steps` for the actor's region — a county
+//! officer sees his own, a city officer those of all his counties (the superior's view). A
+//! scheduled sweep ([`start`], every [`SWEEP_INTERVAL`]) writes one `notifications` row per
+//! step for the region handling the application (`officer`) and one for the region above it
+//! (`superior`), audited with an `application.step_overdue` outbox event in the same
+//! transaction, so subscribers of `/api/v1/events` learn of it too. Rows are unique per step
+//! and recipient: sweeping again tells no one twice.
+
+use std::time::Duration;
+
+use codes::RegionCode;
+
+use super::super::store::overdue::{self as store, Notification, OverdueStep};
+use crate::platform::auth::Actor;
+use crate::platform::{AppResult, AppState, region_prefix};
+
+/// How often the server looks for newly overdue steps.
+pub const SWEEP_INTERVAL: Duration = Duration::from_secs(15 * 60);
+/// Most rows one list returns.
+pub const LIST_LIMIT: i64 = 500;
+
+/// Overdue steps inside the region (the region's own and everything below it).
+pub async fn list(state: &AppState, region: &RegionCode) -> AppResult<Vec<OverdueStep>> {
+    store::overdue(
+        &state.db,
+        &region_prefix(region),
+        state.clock.today(),
+        LIST_LIMIT,
+    )
+    .await
+}
+
+/// Notifications addressed to the region.
+pub async fn notifications(state: &AppState, region: &RegionCode) -> AppResult<Vec<Notification>> {
+    store::notifications(&state.db, region.as_str(), LIST_LIMIT).await
+}
+
+/// The region above the one handling an application (its stored parent; the structural one
+/// when the division table has none). `None` for the province.
+async fn superior(state: &AppState, region: &str) -> AppResult<Option<String>> {
+    if let Some(r) = crate::regions::store::get(&state.db, region).await?
+        && let Some(p) = r.parent_code
+    {
+        return Ok(Some(p));
+    }
+    Ok(RegionCode::parse(region)
+        .ok()
+        .and_then(|r| r.parent())
+        .map(|p| p.to_string()))
+}
+
+/// Tells the officer's region and its superior about every overdue step not told yet.
+/// Returns how many notifications were written.
+pub async fn flag(state: &AppState) -> AppResult<u64> {
+    let steps = store::overdue(&state.db, "%", state.clock.today(), i64::MAX).await?;
+    let mut told = 0;
+    for s in &steps {
+        let mut recipients = vec![(s.region_code.clone(), "officer")];
+        if let Some(up) = superior(state, &s.region_code).await? {
+            recipients.push((up, "superior"));
+        }
+        told += store::notify(&state.db, state.clock.now(), &Actor::System, s, &recipients).await?;
+    }
+    Ok(told)
+}
+
+/// Sweeps now and then every [`SWEEP_INTERVAL`] for as long as the runtime lives.
+pub fn start(state: &AppState) {
+    let state = state.clone();
+    tokio::spawn(async move {
+        loop {
+            if let Err(e) = flag(&state).await {
+                tracing::warn!(error = %e, "overdue review steps: the sweep failed; retrying");
+            }
+            tokio::time::sleep(SWEEP_INTERVAL).await;
+        }
+    });
+}

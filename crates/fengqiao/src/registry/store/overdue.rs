@@ -1,0 +1,112 @@
+//! SQL of overdue review steps and their notifications: a pending step whose deadline (a
+//! working day counted from acceptance) has passed is listed for the regions above it and told,
+//! once, to the officer's region and to the region above.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::platform::AppResult;
+use crate::platform::auth::Actor;
+use crate::platform::db::Db;
+use crate::platform::journal::{Change, Journal};
+use crate::{with_db, with_tx};
+
+/// A pending review step after its deadline.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct OverdueStep {
+    pub application_id: Uuid,
+    pub name: String,
+    /// The authority's region (the officer who handles the application).
+    pub region_code: String,
+    pub step: String,
+    /// The last working day of the step; overdue from the day after.
+    pub deadline: NaiveDate,
+    /// When the officer and his superior were told (`None`: not yet).
+    #[sqlx(default)]
+    pub notified_at: Option<DateTime<Utc>>,
+}
+
+/// Pending steps of applications in review whose deadline is before `today`, inside `prefix`
+/// (a LIKE pattern), oldest deadline first.
+pub async fn overdue(
+    db: &Db,
+    prefix: &str,
+    today: NaiveDate,
+    limit: i64,
+) -> AppResult<Vec<OverdueStep>> {
+    Ok(with_db!(db, pool => sqlx::query_as::<_, OverdueStep>(
+        "SELECT a.id AS application_id, a.name, a.region_code, s.step, s.deadline, \
+                (SELECT MIN(n.created_at) FROM notifications n WHERE n.application_id = a.id AND n.step = s.step) AS notified_at \
+         FROM review_steps s JOIN applications a ON a.id = s.application_id \
+         WHERE s.state = 'pending' AND a.state = 'in_review' AND s.deadline < $1 AND a.region_code LIKE $2 \
+         ORDER BY s.deadline, a.id, s.step LIMIT $3")
+        .bind(today).bind(prefix).bind(limit).fetch_all(pool).await?))
+}
+
+/// Notifies the recipients of one overdue step (the officer's region and the superior's) and
+/// audits it; recipients told before are skipped. Returns how many were told now.
+pub async fn notify(
+    db: &Db,
+    now: DateTime<Utc>,
+    actor: &Actor,
+    step: &OverdueStep,
+    recipients: &[(String, &'static str)],
+) -> AppResult<u64> {
+    let told = with_tx!(db, tx => {
+        let mut told = 0;
+        let mut who = Vec::new();
+        for (region, audience) in recipients {
+            let n = sqlx::query("INSERT INTO notifications (id, created_at, kind, recipient_region, audience, application_id, step, deadline) \
+                                 VALUES ($1, $2, 'step_overdue', $3, $4, $5, $6, $7) ON CONFLICT (application_id, step, recipient_region) DO NOTHING")
+                .bind(Uuid::now_v7()).bind(now).bind(region).bind(*audience).bind(step.application_id)
+                .bind(&step.step).bind(step.deadline)
+                .execute(&mut *tx).await?.rows_affected();
+            if n == 1 {
+                told += 1;
+                who.push(json!({"region": region, "audience": audience}));
+            }
+        }
+        if told > 0 {
+            tx.record(now, &Change {
+                actor,
+                action: "application.step_overdue",
+                object_kind: "application",
+                object_id: step.application_id.to_string(),
+                region_code: Some(step.region_code.clone()),
+                before: None,
+                after: Some(json!({"step": step.step, "deadline": step.deadline, "notified": who})),
+            }).await?;
+        }
+        told
+    });
+    Ok(told)
+}
+
+/// A notification as its recipient reads it.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct Notification {
+    pub id: Uuid,
+    pub created_at: DateTime<Utc>,
+    /// `step_overdue`.
+    pub kind: String,
+    /// `officer` (the region handling the application) or `superior` (the region above).
+    pub audience: String,
+    pub recipient_region: String,
+    pub application_id: Uuid,
+    pub application_name: String,
+    pub application_region: String,
+    pub step: String,
+    pub deadline: NaiveDate,
+}
+
+/// Notifications addressed to exactly this region, newest first.
+pub async fn notifications(db: &Db, region: &str, limit: i64) -> AppResult<Vec<Notification>> {
+    Ok(with_db!(db, pool => sqlx::query_as::<_, Notification>(
+        "SELECT n.id, n.created_at, n.kind, n.audience, n.recipient_region, n.application_id, a.name AS application_name, \
+                a.region_code AS application_region, n.step, n.deadline \
+         FROM notifications n JOIN applications a ON a.id = n.application_id \
+         WHERE n.recipient_region = $1 ORDER BY n.created_at DESC, n.id DESC LIMIT $2")
+        .bind(region).bind(limit).fetch_all(pool).await?))
+}
