@@ -317,6 +317,10 @@ async fn the_register_exports_csv_with_a_bom_and_shows_a_page_without_script() {
             html.contains("西湖区茶叶产业协会") && html.contains("id=\"facet-type\""),
             "{html}"
         );
+        assert!(
+            html.contains("<a href=\"/registry/organizations/"),
+            "each result links to the organization's page"
+        );
         let r = TestApp::client()
             .get(app.url("/register?per_page=0"))
             .send()
