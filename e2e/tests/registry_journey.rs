@@ -258,6 +258,37 @@ async fn journey(c: &Client, base: &str, clock: &FixedClock) -> anyhow::Result<(
     ensure!(text(c, "#cert-name").await? == ORG_NAME, "and the name");
     check_a11y(c, "certificate").await?;
 
+    // The officer records the party organization from the organization page; the page shows it.
+    c.goto(&format!("{base}/registry/organizations/{uscc}"))
+        .await?;
+    go(c, "#governance-edit-link").await?;
+    wait_for(c, Locator::Css("#party-form")).await?;
+    check_a11y(c, "governance").await?;
+    select(c, "#f-status", "joint").await?;
+    // A date input takes typing in the browser's locale format; set its value as a picker would.
+    c.execute(
+        "document.getElementById('f-since').value = '2026-11-20';",
+        vec![],
+    )
+    .await?;
+    go(c, "#save-party").await?;
+    ensure!(
+        !present(c, "#form-error").await? && !present(c, "#f-since-err").await?,
+        "saving the party status: {}",
+        text(c, "main").await?
+    );
+    c.goto(&format!("{base}/registry/organizations/{uscc}"))
+        .await?;
+    let party = text(c, "#party-status").await?;
+    ensure!(
+        party.contains("联合组建"),
+        "party status on the page: {party}"
+    );
+    // The officer's overdue list (none of his steps is late).
+    c.goto(&format!("{base}/registry")).await?;
+    go(c, "#overdue-link").await?;
+    check_a11y(c, "overdue steps").await?;
+
     // The public register finds it by two characters of its name.
     c.goto(&format!("{base}/register")).await?;
     fill(c, "#r-q", QUERY).await?;
