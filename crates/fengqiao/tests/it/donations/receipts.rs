@@ -79,12 +79,7 @@ async fn the_project_page_gives_through_a_form_and_shows_the_receipt() {
             "the public sees no disbursement form"
         );
         // A browser: the CSRF cookie and token come from the page.
-        let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
-        let c = reqwest::Client::builder()
-            .cookie_provider(jar.clone())
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap();
+        let (c, _jar) = crate::accounts::browser();
         let html = c
             .get(app.url(&path))
             .send()
