@@ -185,6 +185,8 @@ pub async fn load(
     }
     // Applications in every state of the workflow, in 西湖区 and 滨江区.
     crate::registry::demo::load_demo_with(db, pii.clone(), seed).await?;
+    // Charities, qualifications and open fundraising plans in several cities.
+    crate::charity::demo::load(db).await?;
     Ok(())
 }
 

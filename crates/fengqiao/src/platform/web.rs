@@ -90,6 +90,7 @@ impl PageCtx {
             item("/", "nav.home"),
             item("/register", "nav.register"),
             item("/registry/publicity", "nav.publicity"),
+            item("/charity", "nav.charity"),
             item("/regions", "nav.regions"),
         ];
         let role = self.actor.role();

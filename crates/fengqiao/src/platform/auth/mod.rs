@@ -212,19 +212,25 @@ async fn object_region(
     kind: ObjectKind,
     id: &str,
 ) -> Result<codes::RegionCode, AppError> {
-    let id = uuid::Uuid::parse_str(id).map_err(|_| {
-        AppError::invalid(
-            "id",
-            "id.malformed",
-            "编号格式不正确",
-            "The id is malformed",
-        )
-    })?;
+    let uuid = || {
+        uuid::Uuid::parse_str(id).map_err(|_| {
+            AppError::invalid(
+                "id",
+                "id.malformed",
+                "编号格式不正确",
+                "The id is malformed",
+            )
+        })
+    };
     let region = match kind {
-        ObjectKind::Grid => crate::regions::store::grid_region(&state.db, id).await?,
+        ObjectKind::Grid => crate::regions::store::grid_region(&state.db, uuid()?).await?,
         ObjectKind::Application => {
-            crate::registry::store::application_region(&state.db, id).await?
+            crate::registry::store::application_region(&state.db, uuid()?).await?
         }
+        ObjectKind::CharityApplication => {
+            crate::charity::store::application_region(&state.db, uuid()?).await?
+        }
+        ObjectKind::FundraisingPlan => crate::charity::store::plan_region(&state.db, id).await?,
     };
     let region = region.ok_or(AppError::NotFound)?;
     codes::RegionCode::parse(&region)

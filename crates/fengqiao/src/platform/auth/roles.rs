@@ -164,6 +164,10 @@ pub enum ObjectKind {
     Grid,
     /// A registry application (`applications.region_code`: the authority's area).
     Application,
+    /// A charity application (认定/公开募捐资格; `charity_applications.region_code`).
+    CharityApplication,
+    /// A fundraising plan by its filing number (the region of the charity that filed it).
+    FundraisingPlan,
 }
 
 impl Access {
