@@ -164,12 +164,12 @@ async fn recognition_then_qualification_then_a_filed_plan_on_its_public_page() {
         // Qualification: refused until one year as a charity, allowed on the anniversary.
         let body = json!({"kind": "qualification", "organization_uscc": uscc});
         let before = counts(&app).await;
-        // Tokens expire as the clock moves a year: the accounts log in again.
         let got = post(&app, Some(&org_admin), "/api/v1/charity/applications", body.clone()).await;
         assert_problem(&got, StatusCode::UNPROCESSABLE_ENTITY, "charity.check.one_year", Some("organization_uscc"));
+        assert_eq!(counts(&app).await, before, "refusals change nothing");
+        // Tokens expire as the clock moves a year: the accounts log in again.
         set_day(&app, "2026-11-19");
         let org_admin = app.token("orgadmin").await;
-        let xihu = app.token("xihu").await;
         let before = counts(&app).await;
         let got = post(&app, Some(&org_admin), "/api/v1/charity/applications", body.clone()).await;
         assert_problem(&got, StatusCode::UNPROCESSABLE_ENTITY, "charity.check.one_year", Some("organization_uscc"));
