@@ -11,7 +11,8 @@ use super::store::{self, DemoCharity, PlanDetails};
 use crate::platform::auth::Actor;
 use crate::platform::{AppError, AppResult, Db};
 
-/// (region, name, org_type, USCC serial, years a charity, qualified, plan title if any)
+/// (region, name, org_type, USCC serial, years a charity (0: not a charity), qualified, plan
+/// title if any)
 type Row = (
     &'static str,
     &'static str,
@@ -77,6 +78,16 @@ const CHARITIES: &[Row] = &[
         false,
         None,
     ),
+    // Not a charity yet: its recognition application waits for 西湖区's decision.
+    (
+        "330106",
+        "西湖区西溪助老服务中心",
+        "social_service_agency",
+        9007,
+        0,
+        false,
+        None,
+    ),
 ];
 
 fn type_char(t: &str) -> char {
@@ -116,11 +127,14 @@ pub async fn load(db: &Db) -> AppResult<()> {
                 org_type: org_type.to_string(),
                 region_code: region.to_string(),
                 registered_on: back(years + 2),
-                recognized_on: back(*years),
+                recognized_on: (*years > 0).then(|| back(*years)),
                 qualified_on: qualified.then(|| back(years.saturating_sub(1).max(1))),
             },
         )
         .await?;
+        if *years == 0 {
+            pending_recognition(db, org_id, region, today).await?;
+        }
         if let Some(title) = plan {
             let filed_on: NaiveDate = today - Duration::days(30);
             let p = Plan {
@@ -146,4 +160,42 @@ pub async fn load(db: &Db) -> AppResult<()> {
         }
     }
     Ok(())
+}
+
+/// A pending 慈善组织认定 application filed today by `orgadmin`, for `xihu` to decide.
+async fn pending_recognition(db: &Db, org: Uuid, region: &str, today: NaiveDate) -> AppResult<()> {
+    let Some(user) = crate::platform::auth::store::user_by_username(db, "orgadmin").await? else {
+        return Ok(());
+    };
+    let actor = Actor::User(crate::platform::auth::UserActor {
+        user_id: user.id,
+        username: "orgadmin".into(),
+        display_name: user.display_name,
+        role: crate::platform::auth::Role::OrgAdmin,
+        region: codes::RegionCode::parse(region).map_err(|e| AppError::from_code("region", &e))?,
+        grant_id: Uuid::nil(),
+    });
+    let rule = super::model::Kind::Recognition.deadline_rule();
+    // Beyond the holiday data no deadline is guessed: the demo then files nothing.
+    let Ok(deadline) = crate::calendar::store::load(db)
+        .await?
+        .add_working_days(today, rule.days)
+    else {
+        return Ok(());
+    };
+    let app = super::model::Application {
+        id: Uuid::now_v7(),
+        kind: "recognition".into(),
+        organization_id: org,
+        region_code: region.into(),
+        state: "pending".into(),
+        statement: "本中心长期开展助老服务，申请认定为慈善组织".into(),
+        submitted_on: today,
+        deadline,
+        decided_on: None,
+        decided_by: None,
+        decision_reason: String::new(),
+        created_at: Utc::now(),
+    };
+    store::create_application(db, Utc::now(), &actor, &app).await
 }

@@ -509,6 +509,74 @@ async fn pages_show_the_forms_and_errors_by_their_field() {
         let r = client.get(app.url(&to)).send().await.unwrap();
         assert_eq!(r.status(), StatusCode::OK);
         assert!(r.text().await.unwrap().contains("浙民募备[2026]0001"));
+        // The officer decides through the page: a refusal without reasons comes back by its field.
+        let (_, candidate) = org(&app, "330106", "foundation", "registered", "助学").await;
+        let (s, a) = post(
+            &app,
+            Some(&org_admin),
+            "/api/v1/charity/applications",
+            json!({"kind": "recognition", "organization_uscc": candidate}),
+        )
+        .await;
+        assert_eq!(s, StatusCode::CREATED, "{a}");
+        let id = a["id"].as_str().unwrap();
+        let xihu = app.token("xihu").await;
+        let home = client
+            .get(app.url("/charity"))
+            .bearer_auth(&xihu)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            home.contains(&format!("/charity/applications/{id}")),
+            "{home}"
+        );
+        let html = client
+            .get(app.url(&format!("/charity/applications/{id}")))
+            .bearer_auth(&xihu)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            html.contains("id=\"do-approve\"") && html.contains("data-check=\"registered\""),
+            "{html}"
+        );
+        let r = client
+            .post(app.url(&format!("/charity/applications/{id}/decide")))
+            .bearer_auth(&xihu)
+            .form(&[("decision", "refuse"), ("reasons", "")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.text().await.unwrap().contains("id=\"f-reasons-err\""));
+        let r = client
+            .post(app.url(&format!("/charity/applications/{id}/decide")))
+            .bearer_auth(&xihu)
+            .form(&[("decision", "approve"), ("reasons", "")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let html = client
+            .get(app.url(&format!("/charity/applications/{id}")))
+            .bearer_auth(&org_admin)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            html.contains("id=\"app-state\"") && !html.contains("id=\"do-approve\""),
+            "{html}"
+        );
         // Residents have no supervision page.
         let resident = app.token("resident").await;
         let r = client

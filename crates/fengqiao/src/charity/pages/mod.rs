@@ -63,7 +63,11 @@ pub async fn home(State(state): State<AppState>, ctx: PageCtx) -> AppResult<Resp
     let (apps, orgs) = match ctx.actor.user() {
         Some(u) if super::PARTICIPANTS.contains(&u.role) => {
             let prefix = region_prefix(&u.region);
-            let apps = store::list_applications(&state.db, &prefix, super::api::LIST_LIMIT).await?;
+            let mut apps =
+                store::list_applications(&state.db, &prefix, super::api::LIST_LIMIT).await?;
+            if super::DECIDERS.contains(&u.role) {
+                apps.retain(|a| a.state == "pending");
+            }
             let orgs = if u.role == Role::OrgAdmin {
                 store::organizations_in(&state.db, &prefix, super::api::LIST_LIMIT).await?
             } else {

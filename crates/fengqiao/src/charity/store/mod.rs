@@ -429,7 +429,8 @@ pub struct DemoCharity {
     pub org_type: String,
     pub region_code: String,
     pub registered_on: NaiveDate,
-    pub recognized_on: NaiveDate,
+    /// None: a registered organization that is not a charity (yet).
+    pub recognized_on: Option<NaiveDate>,
     pub qualified_on: Option<NaiveDate>,
 }
 
@@ -441,7 +442,7 @@ pub async fn demo_charity(db: &Db, now: DateTime<Utc>, c: &DemoCharity) -> AppRe
         sqlx::query("INSERT INTO organizations (id, uscc, name, org_type, category, region_code, status, registered_on, business_scope, purpose, address, tax_deductible, created_at, updated_at) \
                      VALUES ($1, $2, $3, $4, 'charity', $5, 'registered', $6, '慈善募捐 救助帮困', '扶贫济困，扶老助残，助学', '', $7, $8, $8)")
             .bind(c.id).bind(&c.uscc).bind(&c.name).bind(&c.org_type).bind(&c.region_code)
-            .bind(c.registered_on).bind(rules::TAX_DEDUCTIBLE_ON_RECOGNITION).bind(now)
+            .bind(c.registered_on).bind(c.recognized_on.is_some() && rules::TAX_DEDUCTIBLE_ON_RECOGNITION).bind(now)
             .execute(&mut *tx).await?;
         let mut no = None;
         if let Some(q) = c.qualified_on {
@@ -450,9 +451,11 @@ pub async fn demo_charity(db: &Db, now: DateTime<Utc>, c: &DemoCharity) -> AppRe
                 .bind("qualification").bind(q.year()).fetch_one(&mut *tx).await?;
             no = Some(rules::serial_no(rules::QUALIFICATION_NO_PREFIX, q.year(), serial));
         }
-        sqlx::query("INSERT INTO charities (organization_id, recognized_on, qualified_on, qualification_no, updated_at) VALUES ($1, $2, $3, $4, $5)")
-            .bind(c.id).bind(c.recognized_on).bind(c.qualified_on).bind(&no).bind(now)
-            .execute(&mut *tx).await?;
+        if let Some(on) = c.recognized_on {
+            sqlx::query("INSERT INTO charities (organization_id, recognized_on, qualified_on, qualification_no, updated_at) VALUES ($1, $2, $3, $4, $5)")
+                .bind(c.id).bind(on).bind(c.qualified_on).bind(&no).bind(now)
+                .execute(&mut *tx).await?;
+        }
         tx.record(now, &Change {
             actor: &actor,
             action: "charity.demo",
