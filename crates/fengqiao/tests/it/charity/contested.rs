@@ -161,3 +161,44 @@ async fn a_plan_is_open_for_donation_from_its_first_to_its_last_day() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn an_undecided_application_is_overdue_the_day_after_its_deadline() {
+    each_backend(|app: TestApp| async move {
+        let org_admin = app.token("orgadmin").await;
+        let (_, uscc) = org(&app, "330106", "social_group", "registered", "助残").await;
+        let (s, a) = post(
+            &app,
+            Some(&org_admin),
+            "/api/v1/charity/applications",
+            json!({"kind": "recognition", "organization_uscc": uscc}),
+        )
+        .await;
+        assert_eq!(s, StatusCode::CREATED, "{a}");
+        assert_eq!(a["overdue"], false);
+        // 20 working days from Friday 2026-11-27 (no holiday in between): 2026-12-25.
+        assert_eq!(a["deadline"], "2026-12-25");
+        assert!(a["deadline_working_days"].as_bool().unwrap());
+        let path = format!("/api/v1/charity/applications/{}", a["id"].as_str().unwrap());
+        set_day(&app, "2026-12-25");
+        let xihu = app.token("xihu").await;
+        let (_, v) = app.get_as(Some(&xihu), &path).await;
+        assert_eq!(v["overdue"], false, "{v}");
+        set_day(&app, "2026-12-26");
+        let xihu = app.token("xihu").await;
+        let (_, v) = app.get_as(Some(&xihu), &path).await;
+        assert_eq!(v["overdue"], true, "{v}");
+        let page = TestApp::client()
+            .get(app.url("/charity"))
+            .bearer_auth(&xihu)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(page.contains("class=\"overdue\""), "{page}");
+        app
+    })
+    .await;
+}
