@@ -27,6 +27,7 @@ use crate::platform::{AppState, request_id, web};
          (name = "accounts", description = "账号 Accounts"),
          (name = "registry", description = "登记审批 Registration and filing"),
          (name = "register", description = "社会组织名录 The public register"),
+         (name = "charity", description = "慈善组织认定、公开募捐资格、募捐方案备案与监管预警 Charity recognition, fundraising qualification, plan filing and supervision"),
          (name = "transparency", description = "透明日志 Transparency log (RFC 6962)"),
          (name = "codes", description = "标准代码 Standard codes"),
          (name = "platform", description = "审计与事件 Audit and events"))
@@ -43,6 +44,7 @@ pub fn routes() -> Routes {
         .merge(crate::calendar::routes())
         .merge(crate::registry::routes())
         .merge(crate::register::routes())
+        .merge(crate::charity::routes())
         .merge(crate::transparency::routes())
         .merge(crate::donations::routes())
         .merge(system_routes())

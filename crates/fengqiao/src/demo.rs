@@ -185,6 +185,8 @@ pub async fn load(
     }
     // Applications in every state of the workflow, in 西湖区 and 滨江区.
     crate::registry::demo::load_demo_with(db, pii.clone(), seed).await?;
+    // Charities, qualifications and open fundraising plans in several cities.
+    crate::charity::demo::load(db).await?;
     // Donations and disbursements to every filed fundraising plan, all in the transparency log.
     let today = now.with_timezone(&chrono_tz::Asia::Shanghai).date_naive();
     crate::donations::demo::load_demo(db, pii, seed, today).await?;

@@ -7,6 +7,7 @@ pub mod admin;
 pub mod app;
 pub mod bootstrap;
 pub mod calendar;
+pub mod charity;
 pub mod demo;
 pub mod docs;
 pub mod donations;

@@ -91,6 +91,7 @@ impl PageCtx {
             item("/register", "nav.register"),
             item("/registry/publicity", "nav.publicity"),
             item("/projects", "nav.projects"),
+            item("/charity", "nav.charity"),
             item("/regions", "nav.regions"),
         ];
         let role = self.actor.role();

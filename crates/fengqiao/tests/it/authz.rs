@@ -8,6 +8,12 @@ use serde_json::json;
 
 use crate::{TestApp, each_backend};
 
+/// Records in 滨江区 of the charity module: an application and a filed plan's number.
+struct CharityRecords {
+    application: String,
+    filing_no: String,
+}
+
 /// A record in 滨江区 for each kind of path parameter (`{uscc}`: an organization there, named
 /// by its id as organizations without a credit code are).
 fn fill(
@@ -15,8 +21,13 @@ fn fill(
     grid_in_binjiang: &str,
     application_in_binjiang: &str,
     org_in_binjiang: &str,
+    charity: &CharityRecords,
 ) -> String {
-    let id = if path.contains("/applications/") || path.contains("/publicity/") {
+    let filing_no: String =
+        url::form_urlencoded::byte_serialize(charity.filing_no.as_bytes()).collect();
+    let id = if path.contains("/charity/applications/") {
+        charity.application.as_str()
+    } else if path.contains("/applications/") || path.contains("/publicity/") {
         application_in_binjiang
     } else {
         grid_in_binjiang
@@ -24,6 +35,7 @@ fn fill(
     path.replace("{code}", "330108001001")
         .replace("{uscc}", org_in_binjiang)
         .replace("{id}", id)
+        .replace("{filing_no}", &filing_no)
         .replace("{tag}", "zh")
         .replace("{mode}", "off")
         .replace("{*path}", "app.css")
@@ -98,6 +110,7 @@ async fn every_route_refuses_roles_and_regions_outside_its_access() {
         insert.await.unwrap();
         let app_id = app_id.to_string();
         let org_id = org_id.to_string();
+        let charity = charity_records(&app).await;
         let mut actors: Vec<(Option<&str>, Option<Role>, Option<&str>)> = vec![(None, None, None)];
         for a in ACCOUNTS {
             actors.push((Some(a.username), Some(a.role), Some(a.region)));
@@ -113,7 +126,7 @@ async fn every_route_refuses_roles_and_regions_outside_its_access() {
                 None => None,
             };
             for route in &routes {
-                let path = fill(&route.path, &grid_id, &app_id, &org_id);
+                let path = fill(&route.path, &grid_id, &app_id, &org_id, &charity);
                 let method = Method::from_bytes(route.method.as_bytes()).unwrap();
                 // An empty JSON object: refused requests must be refused before the body is read,
                 // and allowed ones fail validation, so the walk changes nothing.
@@ -148,6 +161,37 @@ async fn every_route_refuses_roles_and_regions_outside_its_access() {
         app
     })
     .await;
+}
+
+/// A charity of 滨江区 with a pending application and a filed plan (written directly: no audit row).
+async fn charity_records(app: &TestApp) -> CharityRecords {
+    let org = uuid::Uuid::now_v7();
+    let application = uuid::Uuid::now_v7();
+    let plan = uuid::Uuid::now_v7();
+    let filing_no = "浙民募备[2026]0099".to_string();
+    let now = chrono::Utc::now();
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
+    let insert = async {
+        fengqiao::with_tx!(&app.state.db, tx => {
+            sqlx::query("INSERT INTO organizations (id, uscc, name, org_type, category, region_code, status, registered_on, purpose, created_at, updated_at) \
+                         VALUES ($1, NULL, '路由巡检慈善会', 'social_group', 'charity', '330108', 'registered', $2, '助残', $3, $3)")
+                .bind(org).bind(today).bind(now).execute(&mut *tx).await?;
+            sqlx::query("INSERT INTO charities (organization_id, recognized_on, qualified_on, qualification_no, updated_at) VALUES ($1, $2, $2, '路由巡检证', $3)")
+                .bind(org).bind(today).bind(now).execute(&mut *tx).await?;
+            sqlx::query("INSERT INTO charity_applications (id, kind, organization_id, region_code, state, submitted_on, deadline, created_at, updated_at) \
+                         VALUES ($1, 'recognition', $2, '330108', 'pending', $3, $3, $4, $4)")
+                .bind(application).bind(org).bind(today).bind(now).execute(&mut *tx).await?;
+            sqlx::query("INSERT INTO fundraising_plans (id, filing_no, organization_id, title, purpose, target_fen, starts_on, ends_on, region_code, beneficiaries, status, filed_at) \
+                         VALUES ($1, $2, $3, '路由巡检募捐', '助残', 100, $4, $4, '330108', '残障人士', 'filed', $5)")
+                .bind(plan).bind(&filing_no).bind(org).bind(today).bind(now).execute(&mut *tx).await?;
+        });
+        Ok::<(), sqlx::Error>(())
+    };
+    insert.await.unwrap();
+    CharityRecords {
+        application: application.to_string(),
+        filing_no,
+    }
 }
 
 #[test]

@@ -6,6 +6,7 @@ mod accounts;
 mod audit;
 mod authz;
 mod calendar;
+mod charity;
 mod cli;
 mod codes_api;
 mod donations;

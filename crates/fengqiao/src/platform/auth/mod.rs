@@ -212,28 +212,29 @@ async fn object_region(
     kind: ObjectKind,
     id: &str,
 ) -> Result<codes::RegionCode, AppError> {
-    if kind == ObjectKind::Organization {
-        let key = crate::registry::service::governance::parse_org_key("uscc", id)?;
-        let region = crate::registry::store::governance::organization_region(&state.db, &key)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        return codes::RegionCode::parse(&region)
-            .map_err(|e| AppError::Internal(anyhow::anyhow!("stored region {region}: {e:?}")));
-    }
-    let id = uuid::Uuid::parse_str(id).map_err(|_| {
-        AppError::invalid(
-            "id",
-            "id.malformed",
-            "编号格式不正确",
-            "The id is malformed",
-        )
-    })?;
+    let uuid = || {
+        uuid::Uuid::parse_str(id).map_err(|_| {
+            AppError::invalid(
+                "id",
+                "id.malformed",
+                "编号格式不正确",
+                "The id is malformed",
+            )
+        })
+    };
     let region = match kind {
-        ObjectKind::Grid => crate::regions::store::grid_region(&state.db, id).await?,
+        ObjectKind::Grid => crate::regions::store::grid_region(&state.db, uuid()?).await?,
         ObjectKind::Application => {
-            crate::registry::store::application_region(&state.db, id).await?
+            crate::registry::store::application_region(&state.db, uuid()?).await?
         }
-        ObjectKind::Organization => None,
+        ObjectKind::Organization => {
+            let key = crate::registry::service::governance::parse_org_key("uscc", id)?;
+            crate::registry::store::governance::organization_region(&state.db, &key).await?
+        }
+        ObjectKind::CharityApplication => {
+            crate::charity::store::application_region(&state.db, uuid()?).await?
+        }
+        ObjectKind::FundraisingPlan => crate::charity::store::plan_region(&state.db, id).await?,
     };
     let region = region.ok_or(AppError::NotFound)?;
     codes::RegionCode::parse(&region)

@@ -171,6 +171,10 @@ pub enum ObjectKind {
     /// An organization by its USCC, or by its id when it has none (`organizations.region_code`:
     /// the registering authority's area, or the filing street/township).
     Organization,
+    /// A charity application (认定/公开募捐资格; `charity_applications.region_code`).
+    CharityApplication,
+    /// A fundraising plan by its filing number (the region of the charity that filed it).
+    FundraisingPlan,
 }
 
 impl Access {

@@ -1,0 +1,116 @@
+//! Charity (慈善, "互联网+慈善", POLICY 四/十五; DOMAIN.md §6): 慈善组织认定 and 公开募捐资格
+//! applications decided by the registration officer of the organization's region within the
+//! legal deadline, fundraising plan filing (募捐方案备案) with a filing number issued by the
+//! database, the public list and page of plans, disclosures (信息公开), and supervision
+//! warnings (监管预警). The donation code asks [`store::plan_open_for_donation`] whether a plan
+//! takes donations and reads plans with [`store::plan_by_filing_no`].
+
+pub mod api;
+pub mod demo;
+pub mod model;
+pub mod pages;
+pub mod service;
+pub mod store;
+
+use axum::routing::{get, post};
+use utoipa_axum::routes;
+
+use crate::platform::auth::{Access, ObjectKind, Role, Scope};
+use crate::platform::routes::Routes;
+
+/// The organization's side (社会组织管理员): acts for organizations registered inside the region
+/// of his role (the role model binds org_admin to a region, not to one organization).
+pub const APPLICANTS: &[Role] = &[Role::OrgAdmin];
+/// Registration officers (登记管理机关) who decide, each for his region: county, city, province.
+pub const DECIDERS: &[Role] = &[
+    Role::CountyOfficer,
+    Role::CityOfficer,
+    Role::ProvinceOfficer,
+];
+/// Who sees applications of his region: the organization's side and the deciders.
+pub const PARTICIPANTS: &[Role] = &[
+    Role::OrgAdmin,
+    Role::CountyOfficer,
+    Role::CityOfficer,
+    Role::ProvinceOfficer,
+];
+/// Who reads supervision warnings of his region: registration officers and inspectors.
+pub const SUPERVISORS: &[Role] = &[
+    Role::CountyOfficer,
+    Role::CityOfficer,
+    Role::ProvinceOfficer,
+    Role::Inspector,
+];
+
+const fn app_scope(roles: &'static [Role]) -> Access {
+    Access::scoped(roles, Scope::Object(ObjectKind::CharityApplication, "id"))
+}
+
+const fn plan_scope(roles: &'static [Role]) -> Access {
+    Access::scoped(
+        roles,
+        Scope::Object(ObjectKind::FundraisingPlan, "filing_no"),
+    )
+}
+
+pub fn routes() -> Routes {
+    Routes::new()
+        .api(Access::roles(APPLICANTS), routes!(api::create))
+        .api(Access::roles(PARTICIPANTS), routes!(api::list))
+        .api(app_scope(PARTICIPANTS), routes!(api::get_one))
+        .api(app_scope(DECIDERS), routes!(api::decide))
+        .api(Access::roles(APPLICANTS), routes!(api::file_plan))
+        .api(Access::PUBLIC, routes!(api::plans))
+        .api(Access::PUBLIC, routes!(api::plan))
+        .api(plan_scope(APPLICANTS), routes!(api::disclose))
+        .api(Access::roles(SUPERVISORS), routes!(api::supervision))
+        .page("/charity", &["GET"], Access::PUBLIC, get(pages::home))
+        .page(
+            "/charity/apply",
+            &["GET", "POST"],
+            Access::roles(APPLICANTS),
+            get(pages::apply_form).post(pages::apply),
+        )
+        .page(
+            "/charity/applications/{id}",
+            &["GET"],
+            app_scope(PARTICIPANTS),
+            get(pages::application),
+        )
+        .page(
+            "/charity/applications/{id}/decide",
+            &["POST"],
+            app_scope(DECIDERS),
+            post(pages::decide),
+        )
+        .page(
+            "/charity/plans",
+            &["GET"],
+            Access::PUBLIC,
+            get(pages::plans),
+        )
+        .page(
+            "/charity/plans/new",
+            &["GET", "POST"],
+            Access::roles(APPLICANTS),
+            get(pages::plan_form).post(pages::file_plan),
+        )
+        .page(
+            "/charity/plans/{filing_no}",
+            &["GET"],
+            Access::PUBLIC,
+            get(pages::plan),
+        )
+        .page(
+            "/charity/plans/{filing_no}/disclose",
+            &["POST"],
+            plan_scope(APPLICANTS),
+            post(pages::disclose),
+        )
+        .page(
+            "/charity/supervision",
+            &["GET"],
+            Access::roles(SUPERVISORS),
+            get(pages::supervision),
+        )
+}
