@@ -1,5 +1,8 @@
-//! The charity's journey in headless Chromium: a donor gives to a filed project through the
-//! project page, lands on the receipt, verifies it in the browser (the page's own check, then a
+//! The charity's journey in headless Chromium: a registered organization is recognized as a
+//! charity by the county officer; a year later (the clock moves) it qualifies for public
+//! fundraising (asked too early, it is refused by the field); it files a fundraising plan and
+//! gets its filing number; when the plan opens, a donor gives through the project page, lands
+//! on the receipt, verifies it in the browser (the page's own check, then a
 //! downloaded file chosen in the file picker), and the same file passes the offline verifier
 //! of `fengqiao verify receipt`; the county officer records a disbursement with a document; the project page shows
 //! raised, spent and balance reconciled with the log. axe-core runs on every page.
@@ -9,14 +12,134 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, ensure};
 use fantoccini::{Client, Locator};
+use fengqiao::platform::clock::FixedClock;
 use fengqiao::testkit;
 use fengqiao_e2e::steps::{fill, go, login, logout, select, text};
 use fengqiao_e2e::{Browser, check_a11y, say, screenshot, wait_for};
 
-const PLAN: &str = "浙民募备[2026]0001";
+const ORG: &str = "西湖区龙井助学促进会";
+const PLAN_TITLE: &str = "龙井山区助学计划";
+const ORG_ADMIN: (&str, &str) = ("orgadmin", "何女士");
 
-fn project_path() -> String {
-    format!("/projects/{}", fengqiao::donations::pages::urlencode(PLAN))
+/// 09:00 in Shanghai on `day` (the holiday calendar of 2025 and 2026 counts the deadlines).
+fn at(day: &str) -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::parse_from_rfc3339(&format!("{day}T01:00:00Z"))
+        .expect("literal")
+        .with_timezone(&chrono::Utc)
+}
+
+/// The current page's path (an application's own address after it is filed).
+async fn current_path(c: &Client) -> anyhow::Result<String> {
+    Ok(c.current_url().await?.path().to_string())
+}
+
+/// The organization's side files an application; returns the application's path.
+async fn apply(c: &Client, base: &str, kind: &str, uscc: &str) -> anyhow::Result<String> {
+    c.goto(&format!("{base}/charity")).await?;
+    go(c, "#apply-link").await?;
+    select(c, "#f-kind", kind).await?;
+    select(c, "#f-organization_uscc", uscc).await?;
+    fill(
+        c,
+        "#f-statement",
+        "本会以扶贫济困、助学助老为宗旨，财务制度健全。",
+    )
+    .await?;
+    go(c, "#do-apply").await?;
+    wait_for(c, Locator::Css("#app-state")).await?;
+    current_path(c).await
+}
+
+/// The county officer approves the application at `path`.
+async fn approve(c: &Client, base: &str, path: &str) -> anyhow::Result<()> {
+    login(c, base, "xihu", "西湖区局").await?;
+    c.goto(&format!("{base}{path}")).await?;
+    wait_for(c, Locator::Css("#checks")).await?;
+    check_a11y(c, "charity application (officer)").await?;
+    fill(c, "#f-reasons", "符合条件").await?;
+    go(c, "#do-approve").await?;
+    let state = text(c, "#app-state").await?;
+    ensure!(state == "已批准", "decision: {state}");
+    logout(c).await
+}
+
+/// Recognition, a year's wait, qualification and a filed plan; returns the project's path.
+async fn become_a_fundraising_charity(
+    c: &Client,
+    base: &str,
+    clock: &FixedClock,
+    uscc: &str,
+) -> anyhow::Result<String> {
+    let (user, who) = ORG_ADMIN;
+    login(c, base, user, who).await?;
+    check_a11y(c, "charity home").await?;
+    let path = apply(c, base, "recognition", uscc).await?;
+    check_a11y(c, "charity application (applicant)").await?;
+    logout(c).await?;
+    approve(c, base, &path).await?;
+
+    // Asked too early, qualification is refused by the field: one year as a charity first.
+    login(c, base, user, who).await?;
+    c.goto(&format!("{base}/charity/apply")).await?;
+    select(c, "#f-kind", "qualification").await?;
+    select(c, "#f-organization_uscc", uscc).await?;
+    go(c, "#do-apply").await?;
+    ensure!(
+        wait_for(c, Locator::Css("#f-organization_uscc-err"))
+            .await
+            .is_ok(),
+        "qualification within the first year is refused by the field"
+    );
+    check_a11y(c, "charity application form (refused)").await?;
+    logout(c).await?;
+
+    clock.set(at("2026-03-03"));
+    login(c, base, user, who).await?;
+    let path = apply(c, base, "qualification", uscc).await?;
+    logout(c).await?;
+    approve(c, base, &path).await?;
+
+    // The plan, filed more than 10 days before it opens.
+    login(c, base, user, who).await?;
+    c.goto(&format!("{base}/charity")).await?;
+    go(c, "#new-plan-link").await?;
+    check_a11y(c, "plan filing form").await?;
+    select(c, "#f-organization_uscc", uscc).await?;
+    for (field, value) in [
+        ("title", PLAN_TITLE),
+        ("purpose", "资助龙井山区困难家庭学生完成学业"),
+        ("target_yuan", "200000"),
+        ("region_code", "330106"),
+        ("beneficiaries", "龙井山区困难家庭学生约 120 名"),
+        ("budget", "助学金 18 万元，募捐成本 2 万元"),
+        ("contact", "张会长 0571-00000000"),
+    ] {
+        fill(c, &format!("#f-{field}"), value).await?;
+    }
+    // Date inputs take typing in the browser's locale; set them as a picker would.
+    c.execute(
+        "document.getElementById('f-starts_on').value = '2026-03-20'; \
+         document.getElementById('f-ends_on').value = '2026-06-30';",
+        vec![],
+    )
+    .await?;
+    go(c, "#do-file").await?;
+    let filing_no = text(c, "#filing-no").await?;
+    ensure!(
+        filing_no.starts_with("浙民募备[2026]"),
+        "filing number {filing_no}"
+    );
+    check_a11y(c, "filed plan").await?;
+    logout(c).await?;
+
+    // The plan opens; the public list of plans leads to it, and its page to the project.
+    clock.set(at("2026-03-20"));
+    c.goto(&format!("{base}/charity/plans")).await?;
+    check_a11y(c, "filed plans").await?;
+    Ok(format!(
+        "/projects/{}",
+        fengqiao::donations::pages::urlencode(&filing_no)
+    ))
 }
 
 /// Waits until the in-browser check has answered; returns its class and text.
@@ -36,9 +159,16 @@ async fn verify_result(c: &Client) -> anyhow::Result<(String, String)> {
     }
 }
 
-async fn journey(c: &Client, base: &str, dir: &std::path::Path) -> anyhow::Result<()> {
+async fn journey(
+    c: &Client,
+    base: &str,
+    clock: &FixedClock,
+    uscc: &str,
+    dir: &std::path::Path,
+) -> anyhow::Result<()> {
+    let project = become_a_fundraising_charity(c, base, clock, uscc).await?;
     // The donor gives 88.80 yuan by name.
-    c.goto(&format!("{base}{}", project_path())).await?;
+    c.goto(&format!("{base}{project}")).await?;
     wait_for(c, Locator::Css("#donate-form")).await?;
     check_a11y(c, "project page").await?;
     fill(c, "#d-amount", "88.8").await?;
@@ -122,7 +252,7 @@ async fn journey(c: &Client, base: &str, dir: &std::path::Path) -> anyhow::Resul
 
     // The county officer records a disbursement with its document.
     login(c, base, "xihu", "西湖区局").await?;
-    c.goto(&format!("{base}{}", project_path())).await?;
+    c.goto(&format!("{base}{project}")).await?;
     wait_for(c, Locator::Css("#disburse-form")).await?;
     check_a11y(c, "project page (officer)").await?;
     fill(c, "#x-amount", "100").await?;
@@ -167,7 +297,7 @@ async fn journey(c: &Client, base: &str, dir: &std::path::Path) -> anyhow::Resul
     go(c, "header nav a[href='/projects']").await?;
     let list = text(c, "#projects tbody").await?;
     ensure!(
-        list.contains(PLAN) && list.contains("88.80") && list.contains("50.00"),
+        list.contains(PLAN_TITLE) && list.contains("88.80") && list.contains("50.00"),
         "{list}"
     );
     check_a11y(c, "projects").await?;
@@ -188,20 +318,14 @@ async fn charity_journey() -> anyhow::Result<()> {
         std::fs::create_dir_all(&dir)?;
         let result = async {
             testkit::seed(&tdb.db, Some(testkit::TEST_REGIONS)).await?;
-            let clock = testkit::test_clock();
-            let today = fengqiao::platform::Clock::today(&clock);
-            testkit::fundraising_plan(
-                &tdb.db,
-                PLAN,
-                "330106",
-                today - chrono::Duration::days(3),
-                today + chrono::Duration::days(30),
-            )
-            .await?;
+            let clock = FixedClock::new(at("2025-03-03"));
+            let uscc =
+                testkit::registered_organization(&tdb.db, ORG, "330106", 77, "2019-06-01".parse()?)
+                    .await?;
             let (base, _state) = testkit::spawn(tdb.db.clone(), Arc::new(clock.clone())).await?;
             browser.open(&base, "/healthz").await?;
             browser.forget_cookies().await?;
-            journey(&browser.client, &base, &dir).await
+            journey(&browser.client, &base, &clock, &uscc, &dir).await
         }
         .await;
         if result.is_err() {

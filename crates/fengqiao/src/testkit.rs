@@ -196,7 +196,7 @@ pub async fn spawn(db: Db, clock: Arc<dyn Clock>) -> anyhow::Result<(String, App
     Ok((format!("http://{addr}"), state))
 }
 
-/// A registered charity in `region` with a filed fundraising plan open from `starts_on` to
+/// A registered, qualified charity in `region` with a filed fundraising plan open from `starts_on` to
 /// `ends_on`, written directly (for tests of donations that do not go through the filing
 /// workflow). Returns the plan's id.
 pub async fn fundraising_plan(
@@ -212,9 +212,35 @@ pub async fn fundraising_plan(
         sqlx::query("INSERT INTO organizations (id, uscc, name, org_type, category, region_code, status, registered_on, created_at, updated_at) VALUES ($1, NULL, $2, 'foundation', 'charity', $3, 'registered', $4, $5, $5)")
             .bind(org).bind(format!("测试慈善基金会{filing_no}")).bind(region).bind(starts_on).bind(now)
             .execute(&mut *tx).await?;
+        // A qualified charity (慈善组织, 公开募捐资格) since the plan's start.
+        sqlx::query("INSERT INTO charities (organization_id, recognized_on, qualified_on, qualification_no, updated_at) VALUES ($1, $2, $2, $3, $4)")
+            .bind(org).bind(starts_on).bind(format!("测试募证{filing_no}")).bind(now)
+            .execute(&mut *tx).await?;
         sqlx::query("INSERT INTO fundraising_plans (id, filing_no, organization_id, title, purpose, target_fen, starts_on, ends_on, region_code, beneficiaries, status, filed_at) VALUES ($1, $2, $3, '助学项目', '资助困难学生', 10000000, $4, $5, $6, '困难学生', 'filed', $7)")
             .bind(plan).bind(filing_no).bind(org).bind(starts_on).bind(ends_on).bind(region).bind(now)
             .execute(&mut *tx).await?;
     });
     Ok(plan)
+}
+
+/// A registered organization (社会团体, 公益慈善类) in `region` with a valid USCC of serial
+/// `serial`, as the registry would have approved it on `registered_on`. Returns its USCC.
+pub async fn registered_organization(
+    db: &Db,
+    name: &str,
+    region: &str,
+    serial: u64,
+    registered_on: chrono::NaiveDate,
+) -> anyhow::Result<String> {
+    let uscc = codes::Uscc::for_serial('1', region, serial)
+        .map_err(|e| anyhow::anyhow!("uscc: {e:?}"))?
+        .as_str()
+        .to_string();
+    let now = chrono::Utc::now();
+    crate::with_tx!(db, tx => {
+        sqlx::query("INSERT INTO organizations (id, uscc, name, org_type, category, region_code, status, registered_on, purpose, created_at, updated_at) VALUES ($1, $2, $3, 'social_group', 'charity', $4, 'registered', $5, '扶贫济困，助学助老', $6, $6)")
+            .bind(uuid::Uuid::now_v7()).bind(&uscc).bind(name).bind(region).bind(registered_on).bind(now)
+            .execute(&mut *tx).await?;
+    });
+    Ok(uscc)
 }
