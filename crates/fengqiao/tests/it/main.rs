@@ -9,6 +9,7 @@ mod calendar;
 mod cli;
 mod codes_api;
 mod donations;
+mod durability;
 mod platform;
 mod regions;
 mod register;
