@@ -9,8 +9,9 @@
 //!
 //! Part 1 starts the server in this process on a fresh SQLite data directory (the writer
 //! commits with `synchronous = FULL`: every acknowledged donation is on disk), files a plan and
-//! drives `POST /api/v1/donations` from `--clients` concurrent keep-alive HTTP clients, each
-//! with its own idempotency keys, until `--donations` are acknowledged (201). Then the limit:
+//! drives `POST /api/v1/donations` from `--clients` concurrent keep-alive HTTP/1.1 connections
+//! (a minimal client in this process, so that the cores go to the server), each donation with
+//! its own idempotency key, until `--donations` are acknowledged (201). Then the limit:
 //! the same rows (names sealed, masked, confirmed, with their leaves) written straight through
 //! `donations::store::write_batch` into another fresh database, in batches of the intake's
 //! largest (2,000) and of the number of clients (the largest batch the HTTP run can form).
@@ -40,27 +41,31 @@ struct Args {
     leaves: u64,
     proofs: usize,
     data_dir: Option<std::path::PathBuf>,
+    /// Extra `PRAGMA`s for the SQLite writer of part 1 (experiments: `--pragma "a=1;b=2"`).
+    pragma: String,
 }
 
 fn args() -> Args {
     let mut a = Args {
         scale: "tiny".into(),
-        clients: 64,
+        clients: 256,
         donations: 0,
         leaves: 0,
         proofs: 1000,
         data_dir: None,
+        pragma: String::new(),
     };
     let mut it = std::env::args().skip(1);
     while let Some(k) = it.next() {
         let mut v = || it.next().unwrap_or_default();
         match k.as_str() {
             "--scale" => a.scale = v(),
-            "--clients" => a.clients = v().parse().unwrap_or(64),
+            "--clients" => a.clients = v().parse().unwrap_or(256),
             "--donations" => a.donations = v().parse().unwrap_or(0),
             "--leaves" => a.leaves = v().parse().unwrap_or(0),
             "--proofs" => a.proofs = v().parse().unwrap_or(1000),
             "--data-dir" => a.data_dir = Some(v().into()),
+            "--pragma" => a.pragma = v(),
             _ => {} // `cargo bench` passes `--bench`
         }
     }
@@ -86,13 +91,35 @@ fn us(d: Duration) -> String {
     format!("{:.0}", d.as_secs_f64() * 1e6)
 }
 
+/// CPU time this process has used (user + system), from /proc (Linux; zero elsewhere).
+fn cpu_time() -> Duration {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // Fields after the command name (which is in parentheses): utime is the 12th, stime 13th.
+    let rest = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
+    let f: Vec<u64> = rest
+        .split_whitespace()
+        .skip(11)
+        .take(2)
+        .map(|x| x.parse().unwrap_or(0))
+        .collect();
+    // Clock ticks of 1/100 s (USER_HZ on Linux).
+    Duration::from_millis(10 * f.iter().sum::<u64>())
+}
+
 fn fresh_dir(tag: &str) -> std::path::PathBuf {
     std::env::temp_dir().join(format!("fq-bench-{tag}-{}", uuid::Uuid::now_v7().simple()))
 }
 
 /// A fresh SQLite database with the test regions and a plan open today.
-async fn fresh_db(dir: &std::path::Path) -> anyhow::Result<Db> {
+async fn fresh_db(dir: &std::path::Path, pragma: &str) -> anyhow::Result<Db> {
     let db = Db::connect_sqlite(&dir.join("fengqiao.db")).await?;
+    if let Db::Sqlite { write, .. } = &db {
+        for p in pragma.split(';').filter(|p| !p.trim().is_empty()) {
+            sqlx::raw_sql(sqlx::AssertSqlSafe(format!("PRAGMA {p}")))
+                .execute(write)
+                .await?;
+        }
+    }
     fengqiao::testkit::seed(&db, Some(fengqiao::testkit::TEST_REGIONS)).await?;
     let today = chrono::Utc::now().date_naive();
     fengqiao::testkit::fundraising_plan(
@@ -115,32 +142,95 @@ fn body(n: usize) -> Vec<u8> {
     serde_json::to_vec(&v).expect("JSON")
 }
 
+/// A minimal HTTP/1.1 keep-alive client: one connection, each request written whole, each
+/// response read by its Content-Length. The load generator shares the 2 cores with the server,
+/// and a full client library (reqwest) costs about as much CPU per request as the server: this
+/// one leaves the cores to the server.
+struct Conn {
+    stream: tokio::io::BufReader<tokio::net::TcpStream>,
+    host: String,
+    req: Vec<u8>,
+    line: String,
+}
+
+impl Conn {
+    async fn connect(host: &str) -> anyhow::Result<Conn> {
+        let stream = tokio::net::TcpStream::connect(host).await?;
+        stream.set_nodelay(true)?;
+        Ok(Conn {
+            stream: tokio::io::BufReader::new(stream),
+            host: host.to_string(),
+            req: Vec::with_capacity(512),
+            line: String::new(),
+        })
+    }
+
+    /// Posts a donation; returns the status and the body.
+    async fn donate(&mut self, key: &str, body: &[u8]) -> anyhow::Result<(u16, Vec<u8>)> {
+        use std::io::Write;
+        use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt};
+        self.req.clear();
+        write!(
+            self.req,
+            "POST /api/v1/donations HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\nIdempotency-Key: {key}\r\nContent-Length: {}\r\n\r\n",
+            self.host,
+            body.len()
+        )?;
+        self.req.extend_from_slice(body);
+        self.stream.get_mut().write_all(&self.req).await?;
+        let (mut status, mut len) = (0u16, None);
+        loop {
+            self.line.clear();
+            if self.stream.read_line(&mut self.line).await? == 0 {
+                anyhow::bail!("the server closed the connection");
+            }
+            let l = self.line.trim_end();
+            if l.is_empty() {
+                break;
+            }
+            if status == 0 {
+                status = l.split(' ').nth(1).unwrap_or("").parse()?;
+            } else if let Some((k, v)) = l.split_once(':')
+                && k.eq_ignore_ascii_case("content-length")
+            {
+                len = Some(v.trim().parse::<usize>()?);
+            }
+        }
+        let len = len.ok_or_else(|| anyhow::anyhow!("a response without Content-Length"))?;
+        let mut out = vec![0; len];
+        self.stream.read_exact(&mut out).await?;
+        Ok((status, out))
+    }
+}
+
 /// Part 1a: `total` donations over HTTP from `clients` concurrent clients.
 async fn over_http(
-    base: &str,
+    host: &str,
     clients: usize,
     total: usize,
 ) -> anyhow::Result<(Vec<Duration>, Duration)> {
-    let http = reqwest::Client::builder()
-        .pool_max_idle_per_host(clients)
-        .build()?;
-    let url = format!("{base}/api/v1/donations");
-    // Warm-up: connections open, code paths touched (not counted).
+    // Connections open and code paths touched first (one donation each, not counted).
+    let mut conns = Vec::with_capacity(clients);
     for i in 0..clients {
-        let r = http
-            .post(&url)
-            .header("content-type", "application/json")
-            .header("idempotency-key", format!("warmup-{i}"))
-            .body(body(i))
-            .send()
-            .await?;
-        anyhow::ensure!(r.status() == 201, "warm-up donation: {}", r.status());
+        let mut c = Conn::connect(host).await?;
+        let (status, body) = c.donate(&format!("warmup-{i}"), &body(i)).await?;
+        anyhow::ensure!(
+            status == 201,
+            "warm-up donation: {status} {}",
+            String::from_utf8_lossy(&body)
+        );
+        let v: serde_json::Value = serde_json::from_slice(&body)?;
+        anyhow::ensure!(
+            v["status"] == "confirmed" && v["leaf_index"].is_u64(),
+            "{v}"
+        );
+        conns.push(c);
     }
     let next = Arc::new(AtomicUsize::new(0));
     let start = Instant::now();
     let mut tasks = Vec::new();
-    for _ in 0..clients {
-        let (http, url, next) = (http.clone(), url.clone(), next.clone());
+    for mut conn in conns {
+        let next = next.clone();
         tasks.push(tokio::spawn(async move {
             let mut lat = Vec::new();
             loop {
@@ -150,18 +240,17 @@ async fn over_http(
                 }
                 let b = body(i);
                 let t = Instant::now();
-                let r = http
-                    .post(&url)
-                    .header("content-type", "application/json")
-                    .header("idempotency-key", format!("bench-{i}"))
-                    .body(b)
-                    .send()
+                let (status, resp) = conn
+                    .donate(&format!("bench-{i}"), &b)
                     .await
-                    .expect("POST");
-                let status = r.status();
-                let _ = r.bytes().await.expect("body");
-                assert_eq!(status, 201, "donation {i}");
+                    .expect("POST /api/v1/donations");
                 lat.push(t.elapsed());
+                assert_eq!(
+                    status,
+                    201,
+                    "donation {i}: {}",
+                    String::from_utf8_lossy(&resp)
+                );
             }
             lat
         }));
@@ -302,7 +391,7 @@ async fn main() -> anyhow::Result<()> {
 
     // Part 1a: over HTTP.
     let dir = fresh_dir("intake");
-    let db = fresh_db(&dir).await?;
+    let db = fresh_db(&dir, &a.pragma).await?;
     let config = fengqiao::platform::Config {
         data_dir: dir.clone(),
         demo: false,
@@ -317,13 +406,17 @@ async fn main() -> anyhow::Result<()> {
         pii.clone(),
     );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let base = format!("http://{}", listener.local_addr()?);
+    let host = listener.local_addr()?.to_string();
     let app = fengqiao::app::router(state);
     tokio::spawn(async move {
         let _ = axum::serve(listener, app).await;
     });
-    let (lat, wall) = over_http(&base, a.clients, a.donations).await?;
+    let cpu = cpu_time();
+    let (lat, wall) = over_http(&host, a.clients, a.donations).await?;
+    let http_cpu = cpu_time().saturating_sub(cpu);
     let http_rate = lat.len() as f64 / wall.as_secs_f64();
+    // Each batch stamps its rows with one instant: distinct instants count the transactions.
+    let batches: i64 = fengqiao::with_db!(&db, pool => sqlx::query_scalar("SELECT COUNT(DISTINCT created_at) FROM donations").fetch_one(pool).await?);
     let logged = transparency::store::size(&db).await?;
     anyhow::ensure!(
         logged as usize == a.donations + a.clients,
@@ -334,37 +427,51 @@ async fn main() -> anyhow::Result<()> {
     let mut raws = Vec::new();
     for batch in [fengqiao::donations::intake::MAX_BATCH, a.clients] {
         let rdir = fresh_dir("raw");
-        let rdb = fresh_db(&rdir).await?;
+        let rdb = fresh_db(&rdir, &a.pragma).await?;
+        let cpu = cpu_time();
         let t = raw(&rdb, &pii, a.donations, batch, &batch.to_string()).await?;
-        raws.push((batch, a.donations as f64 / t.as_secs_f64(), t));
+        let used = cpu_time().saturating_sub(cpu);
+        raws.push((batch, a.donations as f64 / t.as_secs_f64(), t, used));
         rdb.close().await;
         let _ = std::fs::remove_dir_all(rdir);
     }
 
     println!();
-    println!("| path | donations | wall s | per second | p50 ms | p99 ms | max ms |");
-    println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+    println!("| path | donations | wall s | per second | CPU µs each | p50 ms | p99 ms | max ms |");
+    println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+    let per = |cpu: Duration| format!("{:.0}", cpu.as_secs_f64() * 1e6 / a.donations as f64);
     println!(
-        "| HTTP API, {} clients | {} | {:.2} | {:.0} | {} | {} | {} |",
+        "| HTTP API, {} clients | {} | {:.2} | {:.0} | {} | {} | {} | {} |",
         a.clients,
         lat.len(),
         wall.as_secs_f64(),
         http_rate,
+        per(http_cpu),
         ms(pct(&lat, 0.5)),
         ms(pct(&lat, 0.99)),
         ms(*lat.last().unwrap())
     );
-    for (batch, rate, t) in &raws {
+    for (batch, rate, t, used) in &raws {
         println!(
-            "| write_batch, batches of {batch} | {} | {:.2} | {rate:.0} | | | |",
+            "| write_batch, batches of {batch} | {} | {:.2} | {rate:.0} | {} | | | |",
             a.donations,
-            t.as_secs_f64()
+            t.as_secs_f64(),
+            per(*used)
         );
     }
     println!();
-    for (batch, rate, _) in &raws {
+    for (batch, rate, _, _) in &raws {
         println!("HTTP / raw (batches of {batch}): {:.2}", http_rate / rate);
     }
+    println!(
+        "CPU µs each: CPU time of this process (server and clients together) per donation; \
+         2 idle cores would give at most {:.0} donations/s over HTTP",
+        2e6 * a.donations as f64 / http_cpu.as_secs_f64().max(1e-9) / 1e6
+    );
+    println!(
+        "HTTP run: {batches} transactions, {:.1} donations per transaction on average",
+        (a.donations + a.clients) as f64 / batches.max(1) as f64
+    );
     println!(
         "targets: ≥ 10,000 donations/s over HTTP: {}; p99 < 50 ms: {}",
         if http_rate >= 10_000.0 {

@@ -110,6 +110,9 @@ impl Server {
     }
 }
 
+/// A stored donation: idempotency key, status, leaf index, leaf hash, amount.
+type StoredDonation = (String, String, Option<i64>, Option<Vec<u8>>, i64);
+
 /// A donation the server acknowledged with 201.
 #[derive(Debug, Clone)]
 struct Ack {
@@ -121,7 +124,7 @@ struct Ack {
 }
 
 fn body(n: usize) -> Value {
-    if n % 3 == 0 {
+    if n.is_multiple_of(3) {
         json!({"project": PLAN, "amount_fen": 100 + n as i64, "anonymous": true, "method": "test_confirm"})
     } else {
         json!({"project": PLAN, "amount_fen": 100 + n as i64, "donor_name": "李四", "method": "test_confirm"})
@@ -237,7 +240,7 @@ async fn killed_under_load(backend: Backend) {
 
     // Every acknowledged donation is stored, confirmed, with its leaf at its index.
     let db = Db::connect(&url).await.expect("open the database");
-    let rows: Vec<(String, String, Option<i64>, Option<Vec<u8>>, i64)> = fengqiao::with_db!(&db, pool =>
+    let rows: Vec<StoredDonation> = fengqiao::with_db!(&db, pool =>
         sqlx::query_as("SELECT idempotency_key, status, leaf_index, leaf_hash, amount_fen FROM donations")
             .fetch_all(pool).await.unwrap());
     let leaves: Vec<(i64, Vec<u8>)> = fengqiao::with_db!(&db, pool =>
