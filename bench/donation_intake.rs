@@ -466,7 +466,7 @@ async fn main() -> anyhow::Result<()> {
     println!(
         "CPU µs each: CPU time of this process (server and clients together) per donation; \
          2 idle cores would give at most {:.0} donations/s over HTTP",
-        2e6 * a.donations as f64 / http_cpu.as_secs_f64().max(1e-9) / 1e6
+        2.0 * a.donations as f64 / http_cpu.as_secs_f64().max(1e-9)
     );
     println!(
         "HTTP run: {batches} transactions, {:.1} donations per transaction on average",
