@@ -168,7 +168,6 @@ impl Conn {
     /// Posts a donation; returns the status and the body.
     async fn donate(&mut self, key: &str, body: &[u8]) -> anyhow::Result<(u16, Vec<u8>)> {
         use std::io::Write;
-        use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt};
         self.req.clear();
         write!(
             self.req,
@@ -177,6 +176,24 @@ impl Conn {
             body.len()
         )?;
         self.req.extend_from_slice(body);
+        self.send().await
+    }
+
+    /// `GET /healthz`: the same HTTP stack and middleware with no work behind them.
+    async fn healthz(&mut self) -> anyhow::Result<(u16, Vec<u8>)> {
+        use std::io::Write;
+        self.req.clear();
+        write!(
+            self.req,
+            "GET /healthz HTTP/1.1\r\nHost: {}\r\n\r\n",
+            self.host
+        )?;
+        self.send().await
+    }
+
+    /// Sends the request in `self.req`; returns the status and the body.
+    async fn send(&mut self) -> anyhow::Result<(u16, Vec<u8>)> {
+        use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt};
         self.stream.get_mut().write_all(&self.req).await?;
         let (mut status, mut len) = (0u16, None);
         loop {
@@ -201,6 +218,35 @@ impl Conn {
         self.stream.read_exact(&mut out).await?;
         Ok((status, out))
     }
+}
+
+/// The HTTP floor: `total` requests to `GET /healthz` from `clients` connections; returns the
+/// wall time and this process's CPU time.
+async fn healthz_floor(
+    host: &str,
+    clients: usize,
+    total: usize,
+) -> anyhow::Result<(Duration, Duration)> {
+    let next = Arc::new(AtomicUsize::new(0));
+    let mut conns = Vec::with_capacity(clients);
+    for _ in 0..clients {
+        conns.push(Conn::connect(host).await?);
+    }
+    let (cpu, start) = (cpu_time(), Instant::now());
+    let mut tasks = Vec::new();
+    for mut conn in conns {
+        let next = next.clone();
+        tasks.push(tokio::spawn(async move {
+            while next.fetch_add(1, Ordering::Relaxed) < total {
+                let (status, _) = conn.healthz().await.expect("GET /healthz");
+                assert_eq!(status, 200);
+            }
+        }));
+    }
+    for t in tasks {
+        t.await?;
+    }
+    Ok((start.elapsed(), cpu_time().saturating_sub(cpu)))
 }
 
 /// Part 1a: `total` donations over HTTP from `clients` concurrent clients.
@@ -466,6 +512,8 @@ async fn main() -> anyhow::Result<()> {
         "the log holds {logged} leaves, not one per donation"
     );
 
+    let (floor_wall, floor_cpu) = healthz_floor(&host, a.clients, a.donations).await?;
+
     // What the plan cache saves a donation: one read of the plan (CPU of this process).
     let (cpu, t) = (cpu_time(), Instant::now());
     let lookups = 5_000;
@@ -501,6 +549,14 @@ async fn main() -> anyhow::Result<()> {
         ms(pct(&lat, 0.5)),
         ms(pct(&lat, 0.99)),
         ms(*lat.last().unwrap())
+    );
+    println!(
+        "| GET /healthz, {} clients (HTTP and middleware alone) | {} | {:.2} | {:.0} | {} | | | |",
+        a.clients,
+        a.donations,
+        floor_wall.as_secs_f64(),
+        a.donations as f64 / floor_wall.as_secs_f64(),
+        per(floor_cpu)
     );
     for (batch, rate, t, used) in &raws {
         println!(
