@@ -111,6 +111,7 @@ pub fn state(
     let donations = crate::donations::Donations {
         intake: crate::donations::intake::Intake::new(db.clone(), clock.clone()),
         provider: Arc::new(crate::donations::payment::TestProvider),
+        plans: Default::default(),
     };
     AppState {
         donations,

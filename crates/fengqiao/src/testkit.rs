@@ -82,6 +82,18 @@ impl TestDb {
         }
     }
 
+    /// The URL another process opens this database with (`fengqiao --database-url …`): the
+    /// SQLite file, or the PostgreSQL server with this test's schema as its search path.
+    pub fn url(&self) -> String {
+        match &self.cleanup {
+            Cleanup::File(dir) => dir.join("test.db").display().to_string(),
+            Cleanup::Schema { admin_url, schema } => {
+                let sep = if admin_url.contains('?') { '&' } else { '?' };
+                format!("{admin_url}{sep}options[search_path]={schema}")
+            }
+        }
+    }
+
     /// Closes the pools and removes the database.
     pub async fn finish(self) {
         self.db.close().await;

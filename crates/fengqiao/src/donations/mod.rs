@@ -35,6 +35,8 @@ pub const DISBURSERS: &[Role] = &[
 pub struct Donations {
     pub intake: intake::Intake,
     pub provider: Arc<dyn payment::PaymentProvider>,
+    /// Plans recently read for donations (see [`service::PLAN_CACHE_TTL`]).
+    pub plans: service::PlanCache,
 }
 
 pub fn routes() -> Routes {

@@ -74,9 +74,18 @@ impl Db {
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10));
+        // The writer commits with `synchronous = FULL`: every commit fsyncs the WAL before it
+        // returns. `NORMAL` in WAL mode already survives a killed *process* (a commit is in
+        // the OS's file cache once `COMMIT` returns), but not a power cut or a kernel crash,
+        // which can drop the last commits. Those commits include acknowledged donations and
+        // transparency-log leaves, possibly under a signed tree head already handed out: after
+        // such a loss the log would grow again with other leaves at the same indexes, a fork
+        // that no receipt or monitor could explain. Acknowledgements promise durability, so
+        // the writer pays one fsync per transaction; group commit (donations::intake) spreads
+        // it over a whole batch. Readers never write, so their setting does not matter.
         let write = SqlitePoolOptions::new()
             .max_connections(1)
-            .connect_with(opts.clone())
+            .connect_with(opts.clone().synchronous(SqliteSynchronous::Full))
             .await?;
         let read = SqlitePoolOptions::new()
             .max_connections(8)

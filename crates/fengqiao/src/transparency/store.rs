@@ -48,6 +48,57 @@ pub trait LogTx {
 /// PostgreSQL 65535) at six columns a row.
 const INSERT_CHUNK: usize = 1000;
 
+/// Addresses per read of stored hashes (two parameters each). A proof or an append reads
+/// O(log n) of them: one read for the leaves and one for the nodes, not one per hash.
+const ADDR_CHUNK: usize = 256;
+
+/// Reads the stored hashes at `$addrs` (addresses) over `$conn` (a `&mut` connection of either
+/// backend): the leaves in one query, the nodes in another. Absent hashes are left out.
+macro_rules! fetch_hashes {
+    ($conn:expr, $addrs:expr) => {{
+        let mut out: HashMap<Addr, Hash> = HashMap::new();
+        let leaves: Vec<i64> = $addrs
+            .iter()
+            .filter(|a| a.0 == 0)
+            .map(|a| a.1 as i64)
+            .collect();
+        let nodes: Vec<Addr> = $addrs.iter().filter(|a| a.0 > 0).copied().collect();
+        for chunk in leaves.chunks(ADDR_CHUNK) {
+            let mut q = sqlx::QueryBuilder::new(
+                "SELECT idx, leaf_hash FROM translog_leaves WHERE idx IN (",
+            );
+            let mut sep = q.separated(", ");
+            for i in chunk {
+                sep.push_bind(*i);
+            }
+            q.push(")");
+            let rows: Vec<(i64, Vec<u8>)> = q.build_query_as().fetch_all(&mut *$conn).await?;
+            for (i, h) in rows {
+                out.insert((0, i as u64), to_hash(h)?);
+            }
+        }
+        for chunk in nodes.chunks(ADDR_CHUNK) {
+            let mut q =
+                sqlx::QueryBuilder::new("SELECT level, idx, hash FROM translog_nodes WHERE ");
+            for (k, (level, index)) in chunk.iter().enumerate() {
+                if k > 0 {
+                    q.push(" OR ");
+                }
+                q.push("(level = ")
+                    .push_bind(i64::from(*level))
+                    .push(" AND idx = ")
+                    .push_bind(*index as i64)
+                    .push(")");
+            }
+            let rows: Vec<(i64, i64, Vec<u8>)> = q.build_query_as().fetch_all(&mut *$conn).await?;
+            for (level, index, h) in rows {
+                out.insert((level as u32, index as u64), to_hash(h)?);
+            }
+        }
+        out
+    }};
+}
+
 macro_rules! impl_log_tx {
     ($db:ty) => {
         impl LogTx for sqlx::Transaction<'static, $db> {
@@ -69,23 +120,10 @@ macro_rules! impl_log_tx {
 
             async fn append_leaves(&mut self, entries: &[LeafEntry]) -> AppResult<u64> {
                 let size = self.lock_and_size().await?;
-                let mut known = HashMap::new();
-                for (level, index) in frontier(size) {
-                    let h: Vec<u8> = if level == 0 {
-                        sqlx::query_scalar("SELECT leaf_hash FROM translog_leaves WHERE idx = $1")
-                            .bind(index as i64)
-                            .fetch_one(&mut **self)
-                            .await?
-                    } else {
-                        sqlx::query_scalar(
-                            "SELECT hash FROM translog_nodes WHERE level = $1 AND idx = $2",
-                        )
-                        .bind(i64::from(level))
-                        .bind(index as i64)
-                        .fetch_one(&mut **self)
-                        .await?
-                    };
-                    known.insert((level, index), to_hash(h)?);
+                let wanted = frontier(size);
+                let known = fetch_hashes!(&mut **self, wanted);
+                if let Some(a) = wanted.iter().find(|a| !known.contains_key(a)) {
+                    return Err(anyhow::anyhow!("log frontier hash {a:?} of size {size} is missing").into());
                 }
                 let mut log = Log::new(Snapshot::new(size, known));
                 let hashes: Vec<Hash> = entries.iter().map(|e| e.leaf_hash).collect();
@@ -152,28 +190,10 @@ pub async fn size(db: &Db) -> AppResult<u64> {
 }
 
 async fn load(db: &Db, addrs: &BTreeSet<Addr>) -> AppResult<HashMap<Addr, Hash>> {
-    let mut out = HashMap::with_capacity(addrs.len());
-    with_db!(db, pool => {
+    Ok(with_db!(db, pool => {
         let mut conn = pool.acquire().await?;
-        for &(level, index) in addrs {
-            let h: Option<Vec<u8>> = if level == 0 {
-                sqlx::query_scalar("SELECT leaf_hash FROM translog_leaves WHERE idx = $1")
-                    .bind(index as i64)
-                    .fetch_optional(&mut *conn)
-                    .await?
-            } else {
-                sqlx::query_scalar("SELECT hash FROM translog_nodes WHERE level = $1 AND idx = $2")
-                    .bind(i64::from(level))
-                    .bind(index as i64)
-                    .fetch_optional(&mut *conn)
-                    .await?
-            };
-            if let Some(h) = h {
-                out.insert((level, index), to_hash(h)?);
-            }
-        }
-    });
-    Ok(out)
+        fetch_hashes!(&mut *conn, addrs)
+    }))
 }
 
 /// Runs a read-only [`Log`] operation over the first `size` leaves, loading only the hashes

@@ -10,6 +10,7 @@ mod charity;
 mod cli;
 mod codes_api;
 mod donations;
+mod durability;
 mod platform;
 mod regions;
 mod register;
