@@ -104,41 +104,67 @@ pub const PLAN_CACHE_TTL: Duration = Duration::from_secs(1);
 /// Plans remembered at most (expired ones are dropped when the cache is full).
 const PLAN_CACHE_MAX: usize = 10_000;
 
+/// What the one rule of giving ([`crate::charity::model::open_for_donation`]) decides on: the
+/// plan, its organization's status and its charity standing, as read at one moment.
+#[derive(Debug, Clone)]
+pub struct PlanFacts {
+    pub plan: PlanRef,
+    pub filed: crate::charity::model::Plan,
+    pub org_status: String,
+    pub charity: Option<crate::charity::model::Charity>,
+}
+
 /// The plans recently read for donations, by filing number; cheap to clone (shared).
 #[derive(Debug, Clone, Default)]
-pub struct PlanCache(Arc<Mutex<HashMap<String, (Instant, PlanRef)>>>);
+pub struct PlanCache(Arc<Mutex<HashMap<String, (Instant, PlanFacts)>>>);
 
 impl PlanCache {
-    /// The plan with this filing number, read at most [`PLAN_CACHE_TTL`] ago.
-    pub async fn get(&self, db: &Db, filing_no: &str) -> AppResult<Option<PlanRef>> {
-        if let Some((at, plan)) = self.lock().get(filing_no)
+    /// The facts of the plan with this filing number, read at most [`PLAN_CACHE_TTL`] ago.
+    pub async fn get(&self, db: &Db, filing_no: &str) -> AppResult<Option<PlanFacts>> {
+        if let Some((at, facts)) = self.lock().get(filing_no)
             && at.elapsed() < PLAN_CACHE_TTL
         {
-            return Ok(Some(plan.clone()));
+            return Ok(Some(facts.clone()));
         }
-        let plan = store::plan_by_filing_no(db, filing_no).await?;
-        if let Some(p) = &plan {
-            let mut map = self.lock();
+        let (Some(plan), Some(filed)) = (
+            store::plan_by_filing_no(db, filing_no).await?,
+            crate::charity::store::plan_by_filing_no(db, filing_no).await?,
+        ) else {
+            return Ok(None);
+        };
+        let org_status = crate::charity::store::organization(db, plan.organization_id)
+            .await?
+            .map(|o| o.status)
+            .unwrap_or_default();
+        let charity = crate::charity::store::charity(db, plan.organization_id).await?;
+        let facts = PlanFacts {
+            plan,
+            filed,
+            org_status,
+            charity,
+        };
+        let mut map = self.lock();
+        if map.len() >= PLAN_CACHE_MAX {
+            map.retain(|_, (at, _)| at.elapsed() < PLAN_CACHE_TTL);
             if map.len() >= PLAN_CACHE_MAX {
-                map.retain(|_, (at, _)| at.elapsed() < PLAN_CACHE_TTL);
-                if map.len() >= PLAN_CACHE_MAX {
-                    map.clear();
-                }
+                map.clear();
             }
-            map.insert(filing_no.to_string(), (Instant::now(), p.clone()));
         }
-        Ok(plan)
+        map.insert(filing_no.to_string(), (Instant::now(), facts.clone()));
+        Ok(Some(facts))
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, (Instant, PlanRef)>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, (Instant, PlanFacts)>> {
         // A panic while holding the lock leaves a consistent map (inserts are single calls).
         self.0.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
 
-/// The plan `project` names, open for donations today.
+/// The plan `project` names, open for donations today by the charity module's one rule
+/// (filed, within its period, its organization registered and qualified), checked on every
+/// donation against today's date; refusals name `project`.
 pub async fn open_plan(state: &AppState, project: &str) -> AppResult<PlanRef> {
-    let plan = state
+    let facts = state
         .donations
         .plans
         .get(&state.db, project.trim())
@@ -151,22 +177,18 @@ pub async fn open_plan(state: &AppState, project: &str) -> AppResult<PlanRef> {
                 "No fundraising plan has this filing number",
             )
         })?;
-    let today = state.clock.today();
-    if plan.status != "filed" || today < plan.starts_on || today > plan.ends_on {
-        return Err(AppError::invalid(
-            "project",
-            "donations.project_closed",
-            format!(
-                "该募捐方案的募捐期为 {} 至 {}，今天不接受捐赠",
-                plan.starts_on, plan.ends_on
-            ),
-            format!(
-                "This plan raises funds from {} to {}; it does not accept donations today",
-                plan.starts_on, plan.ends_on
-            ),
-        ));
-    }
-    Ok(plan)
+    crate::charity::model::open_for_donation(
+        &facts.filed,
+        &facts.org_status,
+        facts.charity.as_ref(),
+        state.clock.today(),
+    )
+    .map_err(|c| AppError::Invalid {
+        field: "project".into(),
+        code: c.code().into(),
+        message: c.message(),
+    })?;
+    Ok(facts.plan)
 }
 
 /// Gives: checks the request, charges the provider once for the key, and writes the donation

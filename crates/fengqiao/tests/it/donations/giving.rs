@@ -109,7 +109,7 @@ async fn a_plan_takes_donations_from_its_first_to_its_last_day_only() {
         assert_problem(
             &r,
             StatusCode::UNPROCESSABLE_ENTITY,
-            "donations.project_closed",
+            "charity.plan.ended",
             Some("project"),
         );
         let other = "浙民募备[2026]0002";
@@ -131,7 +131,39 @@ async fn a_plan_takes_donations_from_its_first_to_its_last_day_only() {
         assert_problem(
             &r,
             StatusCode::UNPROCESSABLE_ENTITY,
-            "donations.project_closed",
+            "charity.plan.not_started",
+            Some("project"),
+        );
+        // A charity whose qualification is revoked takes no more donations.
+        let third = "浙民募备[2026]0003";
+        fengqiao::testkit::fundraising_plan(
+            &app.state.db,
+            third,
+            "330106",
+            day("2026-11-01"),
+            day("2026-12-30"),
+        )
+        .await
+        .unwrap();
+        let revoke = async {
+            fengqiao::with_tx!(&app.state.db, tx => {
+                sqlx::query("UPDATE charities SET qualification_revoked_on = $1 WHERE qualification_no = $2")
+                    .bind(day("2026-11-28")).bind(format!("测试募证{third}"))
+                    .execute(&mut *tx).await?;
+            });
+            Ok::<(), sqlx::Error>(())
+        };
+        revoke.await.unwrap();
+        let r = give(
+            &app,
+            Some("revoked"),
+            &json!({"project": third, "amount_fen": 100, "method": "test_confirm"}),
+        )
+        .await;
+        assert_problem(
+            &r,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "charity.plan.not_qualified",
             Some("project"),
         );
         assert_eq!(app.scalar("SELECT COUNT(*) FROM donations").await, 2);
