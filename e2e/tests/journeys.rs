@@ -13,7 +13,10 @@ use anyhow::{Context, bail, ensure};
 use fantoccini::{Client, Locator};
 use fengqiao::demo::DEMO_PASSWORD;
 use fengqiao::testkit;
-use fengqiao_e2e::{Browser, check_a11y, click_and_navigate, say, screenshot, wait_for};
+// Every click in these journeys loads a new page: `go` waits for it.
+use fengqiao_e2e::steps::go as click;
+use fengqiao_e2e::steps::{fill, page_status, present, text};
+use fengqiao_e2e::{Browser, check_a11y, say, screenshot, wait_for};
 
 /// One browser at a time: the test harness runs tests on parallel threads.
 static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
@@ -94,37 +97,6 @@ async fn on_backend(
 // ---------------------------------------------------------------------------------------------
 // Page helpers
 
-/// The trimmed text of the first element matching `css`.
-async fn text(c: &Client, css: &str) -> anyhow::Result<String> {
-    Ok(wait_for(c, Locator::Css(css))
-        .await?
-        .text()
-        .await?
-        .trim()
-        .to_string())
-}
-
-/// Whether an element matching `css` is on the page now (no waiting).
-async fn present(c: &Client, css: &str) -> anyhow::Result<bool> {
-    Ok(!c.find_all(Locator::Css(css)).await?.is_empty())
-}
-
-/// Types into a field, replacing what it held.
-async fn fill(c: &Client, css: &str, value: &str) -> anyhow::Result<()> {
-    let field = wait_for(c, Locator::Css(css)).await?;
-    field.clear().await?;
-    if !value.is_empty() {
-        field.send_keys(value).await?;
-    }
-    Ok(())
-}
-
-/// Every click in these journeys loads a new page; wait for it, not for an element the old
-/// page may also have.
-async fn click(c: &Client, css: &str) -> anyhow::Result<()> {
-    click_and_navigate(c, Locator::Css(css)).await
-}
-
 /// Quotes a string for XPath (the names here have no apostrophes).
 fn xq(s: &str) -> String {
     format!("'{s}'")
@@ -184,13 +156,6 @@ async fn click_child(c: &Client, name: &str, crumbs: &[&str]) -> anyhow::Result<
         "the breadcrumb's current entry is {current:?}, expected {name:?}"
     );
     Ok(())
-}
-
-/// The HTTP status of the document shown (Navigation Timing).
-async fn page_status(c: &Client) -> anyhow::Result<u64> {
-    let v = c.execute("const n = performance.getEntriesByType('navigation')[0]; return n ? n.responseStatus : null;", vec![]).await?;
-    v.as_u64()
-        .with_context(|| format!("no navigation status available ({v})"))
 }
 
 async fn html_lang(c: &Client) -> anyhow::Result<String> {
