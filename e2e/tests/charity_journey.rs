@@ -291,6 +291,13 @@ async fn journey(
         "reconciled with the log"
     );
     check_a11y(c, "project page (disbursed)").await?;
+    // The officer's supervision page leads to every project's flows in his region.
+    c.goto(&format!("{base}/charity/supervision")).await?;
+    wait_for(c, Locator::Css("#flows-link")).await?;
+    check_a11y(c, "charity supervision").await?;
+    go(c, "#flows-link").await?;
+    let flows = text(c, "#projects tbody").await?;
+    ensure!(flows.contains(PLAN_TITLE), "{flows}");
     logout(c).await?;
 
     // The public list of projects shows the same flows.
