@@ -18,20 +18,15 @@ use super::service::{self, DisbursementRequest, DonationRequest};
 use super::store::{self, DonationRow, PlanRef};
 use crate::platform::auth::Actor;
 use crate::platform::extract::Path;
-use crate::platform::web::{PageCtx, render};
+use crate::platform::web::{
+    FormError as FieldError, PageCtx, field_message, form_error as field_error, general_message,
+    render,
+};
 use crate::platform::{AppError, AppResult, AppState};
 
 /// Width and height of the flows chart (SVG user units).
 const CHART_W: f64 = 640.0;
 const CHART_H: f64 = 200.0;
-
-/// The field at fault and its message, in the page's language.
-type FieldError = Option<(String, String)>;
-
-fn field_error(ctx: &PageCtx, e: &AppError) -> (String, String) {
-    let p = e.problem();
-    (p.field.unwrap_or_default(), p.message.in_lang(ctx.lang))
-}
 
 /// What the donor typed, shown again beside an error.
 #[derive(Debug, Default, Clone, serde::Deserialize)]
@@ -73,16 +68,10 @@ impl ProjectPage {
         model::yuan(*fen)
     }
     pub fn err(&self, field: &str) -> Option<String> {
-        self.error
-            .as_ref()
-            .filter(|(f, _)| f == field)
-            .map(|(_, m)| m.clone())
+        field_message(&self.error, field)
     }
     pub fn general_error(&self) -> Option<String> {
-        self.error
-            .as_ref()
-            .filter(|(f, _)| !["amount_fen", "donor_name", "method"].contains(&f.as_str()))
-            .map(|(_, m)| m.clone())
+        general_message(&self.error, &["amount_fen", "donor_name", "method"])
     }
     pub fn d_err(&self, field: &str) -> Option<String> {
         self.disburse_error
@@ -428,11 +417,7 @@ pub async fn disburse(
     }
 }
 
-pub fn urlencode(s: &str) -> String {
-    url::form_urlencoded::byte_serialize(s.as_bytes())
-        .collect::<String>()
-        .replace('+', "%20")
-}
+pub use crate::platform::web::path_segment as urlencode;
 
 #[derive(Template)]
 #[template(path = "donations/receipt.html")]

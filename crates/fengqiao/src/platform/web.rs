@@ -298,6 +298,39 @@ pub async fn asset(axum::extract::Path(path): axum::extract::Path<String>) -> Re
     }
 }
 
+/// The one error a form shows again: the field at fault (as the service names it) and the
+/// message in the page's language.
+pub type FormError = Option<(String, String)>;
+
+/// A form's error as the page shows it (field, message in the page's language).
+pub fn form_error(ctx: &PageCtx, e: &super::AppError) -> (String, String) {
+    let p = e.problem();
+    (p.field.unwrap_or_default(), p.message.in_lang(ctx.lang))
+}
+
+/// The message beside `field` when it is the one at fault.
+pub fn field_message(error: &FormError, field: &str) -> Option<String> {
+    error
+        .as_ref()
+        .filter(|(f, _)| f == field)
+        .map(|(_, m)| m.clone())
+}
+
+/// The message above the form when the fault is at none of its `fields`.
+pub fn general_message(error: &FormError, fields: &[&str]) -> Option<String> {
+    error
+        .as_ref()
+        .filter(|(f, _)| !fields.contains(&f.as_str()))
+        .map(|(_, m)| m.clone())
+}
+
+/// A value as one segment of a path (`浙民募备[2026]0001` → `%E6%B5%99…%5B2026%5D0001`).
+pub fn path_segment(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes())
+        .collect::<String>()
+        .replace('+', "%20")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

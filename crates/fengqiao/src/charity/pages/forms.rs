@@ -43,17 +43,11 @@ macro_rules! form_helpers {
                 self.values.get(k).is_some_and(|x| x == v)
             }
             pub fn err(&self, field: &str) -> Option<String> {
-                self.error
-                    .as_ref()
-                    .filter(|(f, _)| f == field)
-                    .map(|(_, m)| m.clone())
+                crate::platform::web::field_message(&self.error, field)
             }
             /// An error that belongs to no field of this form.
             pub fn general_error(&self) -> Option<String> {
-                self.error
-                    .as_ref()
-                    .filter(|(f, _)| !Self::FIELDS.contains(&f.as_str()))
-                    .map(|(_, m)| m.clone())
+                crate::platform::web::general_message(&self.error, Self::FIELDS)
             }
         }
     };

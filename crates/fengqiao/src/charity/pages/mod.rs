@@ -28,11 +28,7 @@ pub fn yuan(fen: &i64) -> String {
 }
 
 /// `浙民募备[2026]0001` as a path segment.
-pub fn seg(s: &str) -> String {
-    url::form_urlencoded::byte_serialize(s.as_bytes())
-        .collect::<String>()
-        .replace('+', "%20")
-}
+pub use crate::platform::web::path_segment as seg;
 
 #[derive(Template)]
 #[template(path = "charity/home.html")]
@@ -99,16 +95,10 @@ impl AppPage {
         self.view.application.state == "pending" && role_in(&self.ctx, super::DECIDERS)
     }
     pub fn err(&self, field: &str) -> Option<String> {
-        self.error
-            .as_ref()
-            .filter(|(f, _)| f == field)
-            .map(|(_, m)| m.clone())
+        crate::platform::web::field_message(&self.error, field)
     }
     pub fn general_error(&self) -> Option<String> {
-        self.error
-            .as_ref()
-            .filter(|(f, _)| f != "reasons")
-            .map(|(_, m)| m.clone())
+        crate::platform::web::general_message(&self.error, &["reasons"])
     }
 }
 
