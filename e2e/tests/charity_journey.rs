@@ -326,9 +326,11 @@ async fn charity_journey() -> anyhow::Result<()> {
         let result = async {
             testkit::seed(&tdb.db, Some(testkit::TEST_REGIONS)).await?;
             let clock = FixedClock::new(at("2025-03-03"));
-            let uscc =
+            let (org_id, uscc) =
                 testkit::registered_organization(&tdb.db, ORG, "330106", 77, "2019-06-01".parse()?)
                     .await?;
+            // The organization's account acts for it (as the registry binds a founder).
+            testkit::act_for(&tdb.db, ORG_ADMIN.0, org_id).await?;
             let (base, _state) = testkit::spawn(tdb.db.clone(), Arc::new(clock.clone())).await?;
             browser.open(&base, "/healthz").await?;
             browser.forget_cookies().await?;

@@ -236,23 +236,41 @@ pub async fn fundraising_plan(
 }
 
 /// A registered organization (社会团体, 公益慈善类) in `region` with a valid USCC of serial
-/// `serial`, as the registry would have approved it on `registered_on`. Returns its USCC.
+/// `serial`, as the registry would have approved it on `registered_on`. Returns its id and USCC.
 pub async fn registered_organization(
     db: &Db,
     name: &str,
     region: &str,
     serial: u64,
     registered_on: chrono::NaiveDate,
-) -> anyhow::Result<String> {
+) -> anyhow::Result<(uuid::Uuid, String)> {
     let uscc = codes::Uscc::for_serial('1', region, serial)
         .map_err(|e| anyhow::anyhow!("uscc: {e:?}"))?
         .as_str()
         .to_string();
     let now = chrono::Utc::now();
+    let id = uuid::Uuid::now_v7();
     crate::with_tx!(db, tx => {
         sqlx::query("INSERT INTO organizations (id, uscc, name, org_type, category, region_code, status, registered_on, purpose, created_at, updated_at) VALUES ($1, $2, $3, 'social_group', 'charity', $4, 'registered', $5, '扶贫济困，助学助老', $6, $6)")
-            .bind(uuid::Uuid::now_v7()).bind(&uscc).bind(name).bind(region).bind(registered_on).bind(now)
+            .bind(id).bind(&uscc).bind(name).bind(region).bind(registered_on).bind(now)
             .execute(&mut *tx).await?;
     });
-    Ok(uscc)
+    Ok((id, uscc))
+}
+
+/// Makes an account act for an organization (`organization_accounts`), as the registry does for
+/// a founder or an officer's grant would.
+pub async fn act_for(db: &Db, username: &str, organization_id: uuid::Uuid) -> anyhow::Result<()> {
+    let user = crate::platform::auth::store::user_by_username(db, username)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?
+        .ok_or_else(|| anyhow::anyhow!("no account {username}"))?;
+    crate::platform::auth::store::grant_organization(
+        db,
+        chrono::Utc::now(),
+        organization_id,
+        user.id,
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("{e}"))
 }

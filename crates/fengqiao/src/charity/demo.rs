@@ -132,6 +132,13 @@ pub async fn load(db: &Db) -> AppResult<()> {
             },
         )
         .await?;
+        // The demo's organization account (org_admin of 西湖区) acts for 西湖区's charities.
+        if *region == "330106"
+            && let Some(user) =
+                crate::platform::auth::store::user_by_username(db, "orgadmin").await?
+        {
+            crate::platform::auth::store::grant_organization(db, now, org_id, user.id).await?;
+        }
         if *years == 0 {
             pending_recognition(db, org_id, region, today).await?;
         }

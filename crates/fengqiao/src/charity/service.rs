@@ -8,7 +8,7 @@ use uuid::Uuid;
 use super::model::supervision::{self, Warning};
 use super::model::{self, Application, ApplicationView, Disclosure, Kind, Plan, PlanView, rules};
 use super::store::{self, PlanDetails};
-use crate::platform::auth::{Access, Actor, authorize};
+use crate::platform::auth::{Access, Actor};
 use crate::platform::{AppError, AppResult, AppState};
 
 /// Longest text we accept (a typing guard, not a rule of law).
@@ -80,7 +80,14 @@ async fn acting_for(state: &AppState, actor: &Actor, uscc: &str) -> AppResult<mo
         })?;
     let region = codes::RegionCode::parse(&org.region_code)
         .map_err(|e| AppError::from_code("organization_uscc", &e))?;
-    authorize(actor, &Access::roles(super::APPLICANTS), Some(&region))?;
+    crate::platform::auth::authorize_for_organization(
+        &state.db,
+        actor,
+        &Access::roles(super::APPLICANTS),
+        org.id,
+        &region,
+    )
+    .await?;
     Ok(org)
 }
 
@@ -457,6 +464,17 @@ pub async fn disclose(
     let region = store::plan_region(&state.db, filing_no)
         .await?
         .unwrap_or_default();
+    // The route checked the plan's region; an organization account must also act for it.
+    if let Ok(code) = codes::RegionCode::parse(&region) {
+        crate::platform::auth::authorize_for_organization(
+            &state.db,
+            actor,
+            &Access::roles(super::APPLICANTS),
+            plan.organization_id,
+            &code,
+        )
+        .await?;
+    }
     let d = Disclosure {
         id: Uuid::now_v7(),
         kind,

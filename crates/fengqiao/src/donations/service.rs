@@ -370,9 +370,14 @@ pub async fn disburse(
     let region = codes::RegionCode::parse(&plan.region_code)
         .map_err(|e| anyhow::anyhow!("stored region {}: {e:?}", plan.region_code))?;
     let user = actor.user().ok_or(AppError::Unauthenticated)?;
-    if !actor.covers(&region) {
-        return Err(AppError::Forbidden);
-    }
+    crate::platform::auth::authorize_for_organization(
+        &state.db,
+        actor,
+        &crate::platform::auth::Access::roles(super::DISBURSERS),
+        plan.organization_id,
+        &region,
+    )
+    .await?;
     let today = state.clock.today();
     if req.paid_on > today || req.paid_on < plan.starts_on {
         return Err(AppError::invalid(

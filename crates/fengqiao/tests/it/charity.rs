@@ -61,6 +61,10 @@ pub(crate) async fn org(
         Ok::<(), sqlx::Error>(())
     };
     insert.await.unwrap();
+    // The organization account of 西湖区 acts for it (a region alone is not enough).
+    fengqiao::testkit::act_for(&app.state.db, "orgadmin", id)
+        .await
+        .unwrap();
     (id, uscc)
 }
 

@@ -11,6 +11,7 @@ mod cli;
 mod codes_api;
 mod donations;
 mod durability;
+mod org_accounts;
 mod platform;
 mod regions;
 mod register;

@@ -317,6 +317,12 @@ async fn the_whole_journey_from_application_to_the_register() {
         let code = codes::Uscc::parse(&uscc).unwrap();
         assert!(uscc.starts_with("51330106MJ"), "{uscc}");
         assert_eq!(code.civil_affairs_serial(), Some(1));
+        // The founder's account now acts for the organization it founded.
+        assert_eq!(
+            app.scalar("SELECT COUNT(*) FROM organization_accounts oa JOIN users u ON u.id = oa.user_id JOIN organizations o ON o.id = oa.organization_id WHERE u.username = 'orgadmin' AND o.uscc IS NOT NULL")
+                .await,
+            1
+        );
         let (s, o) = app
             .get_as(None, &format!("/api/v1/organizations/{uscc}"))
             .await;

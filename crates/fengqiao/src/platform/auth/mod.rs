@@ -207,6 +207,27 @@ pub fn authorize(
     Ok(())
 }
 
+/// Whether the actor may act for an organization: [`authorize`] against the organization's
+/// region, and an organization account (org_admin) must also be bound to the organization
+/// (`organization_accounts`): a role held in 西湖区 does not make its holder the voice of every
+/// organization there.
+pub async fn authorize_for_organization(
+    db: &crate::platform::db::Db,
+    actor: &Actor,
+    access: &Access,
+    organization_id: uuid::Uuid,
+    region: &codes::RegionCode,
+) -> Result<(), AppError> {
+    authorize(actor, access, Some(region))?;
+    if let Actor::User(u) = actor
+        && u.role == Role::OrgAdmin
+        && !store::acts_for(db, u.user_id, organization_id).await?
+    {
+        return Err(AppError::Forbidden);
+    }
+    Ok(())
+}
+
 async fn object_region(
     state: &AppState,
     kind: ObjectKind,

@@ -197,3 +197,30 @@ pub async fn clear_failures(db: &Db, username: &str) -> AppResult<()> {
     });
     Ok(())
 }
+
+/// Whether the account acts for the organization (`organization_accounts`).
+pub async fn acts_for(db: &Db, user_id: Uuid, organization_id: Uuid) -> AppResult<bool> {
+    let n: i64 = with_db!(db, pool => sqlx::query_scalar("SELECT COUNT(*) FROM organization_accounts WHERE user_id = $1 AND organization_id = $2")
+        .bind(user_id).bind(organization_id).fetch_one(pool).await?);
+    Ok(n > 0)
+}
+
+/// Binds an account to an organization it acts for (kept if it already is); `$1` organization,
+/// `$2` user, `$3` when. The registry runs it in the transaction that approves the founder's
+/// application.
+pub const BIND_ORGANIZATION_SQL: &str = "INSERT INTO organization_accounts (organization_id, user_id, granted_at) VALUES ($1, $2, $3) ON CONFLICT (organization_id, user_id) DO NOTHING";
+
+/// Binds an account to an organization in a transaction of its own (demo data, tests).
+pub async fn grant_organization(
+    db: &Db,
+    now: DateTime<Utc>,
+    organization_id: Uuid,
+    user_id: Uuid,
+) -> AppResult<()> {
+    with_tx!(db, tx => {
+        sqlx::query(BIND_ORGANIZATION_SQL)
+            .bind(organization_id).bind(user_id).bind(now)
+            .execute(&mut *tx).await?;
+    });
+    Ok(())
+}

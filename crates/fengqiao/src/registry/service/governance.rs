@@ -82,9 +82,24 @@ pub async fn governance(state: &AppState, org: &Organization) -> AppResult<Gover
     })
 }
 
+/// The route checked the organization's region; an organization account must also act for it.
+async fn acts_for(state: &AppState, actor: &Actor, org: &Organization) -> AppResult<()> {
+    let region = codes::RegionCode::parse(&org.region_code)
+        .map_err(|e| anyhow::anyhow!("stored region {}: {e:?}", org.region_code))?;
+    crate::platform::auth::authorize_for_organization(
+        &state.db,
+        actor,
+        &Access::roles(super::super::GOVERNANCE_EDITORS),
+        org.id,
+        &region,
+    )
+    .await
+}
+
 /// Records a new term of a body with its members.
 pub async fn add_term(state: &AppState, actor: &Actor, key: &str, t: &TermInput) -> AppResult<()> {
     let org = load_org(state, key).await?;
+    acts_for(state, actor, &org).await?;
     let org_type = OrgType::from_key(&org.org_type).unwrap_or(OrgType::SocialGroup);
     let body = parse_key("body", Some(&t.body), Body::from_key)?;
     let start = parse_date("term_start", &t.term_start)?;
@@ -134,6 +149,7 @@ pub async fn set_party(
     p: &PartyInput,
 ) -> AppResult<()> {
     let org = load_org(state, key).await?;
+    acts_for(state, actor, &org).await?;
     let status = parse_key("status", Some(&p.status), PartyStatus::from_key)?;
     let since = parse_date("since", &p.since)?;
     if since > state.clock.today() {

@@ -115,6 +115,13 @@ pub async fn approve(
         }
         sqlx::query("UPDATE applications SET organization_id = $1, uscc = $2 WHERE id = $3")
             .bind(org_id).bind(&uscc).bind(app.id).execute(&mut *tx).await?;
+        if matches!(kind, super::super::model::AppKind::Establishment | super::super::model::AppKind::Filing) {
+            // The founder's account acts for the organization it founded.
+            sqlx::query("INSERT INTO organization_accounts (organization_id, user_id, granted_at) \
+                         SELECT $1, a.applicant_user_id, $2 FROM applications a JOIN users u ON u.id = a.applicant_user_id WHERE a.id = $3 \
+                         ON CONFLICT (organization_id, user_id) DO NOTHING")
+                .bind(org_id).bind(now).bind(app.id).execute(&mut *tx).await?;
+        }
         tx.record(now, &Change {
             actor,
             action: "application.approve",

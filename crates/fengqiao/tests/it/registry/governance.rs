@@ -50,6 +50,9 @@ async fn insert_org(
         Ok::<(), sqlx::Error>(())
     };
     insert.await.unwrap();
+    fengqiao::testkit::act_for(&app.state.db, "orgadmin", id)
+        .await
+        .unwrap();
     uscc.unwrap_or_else(|| id.to_string())
 }
 

@@ -1,0 +1,68 @@
+//! An organization account (org_admin) acts only for the organizations bound to it: a role held
+//! in 西湖区 is not enough to apply, file, disclose, disburse or edit governance for another
+//! organization there. The binding is granted, then the same requests pass.
+
+use chrono::NaiveDate;
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+
+use crate::{TestApp, each_backend};
+
+fn day(s: &str) -> NaiveDate {
+    s.parse().unwrap()
+}
+
+#[tokio::test]
+async fn an_organization_account_acts_only_for_its_own_organizations() {
+    each_backend(|app: TestApp| async move {
+        let db = &app.state.db;
+        let (org_id, uscc) = fengqiao::testkit::registered_organization(db, "西湖区邻里互助会", "330106", 4242, day("2019-01-01"))
+            .await
+            .unwrap();
+        let orgadmin = app.token("orgadmin").await;
+
+        // Charity recognition, party status: refused until the account acts for it.
+        let apply = json!({"kind": "recognition", "organization_uscc": uscc, "statement": "扶贫济困"});
+        let party = json!({"status": "joint", "since": "2026-11-01", "note": ""});
+        let party_path = format!("/api/v1/organizations/{uscc}/party");
+        let r = app.send_as(Method::POST, Some(&orgadmin), "/api/v1/charity/applications", &apply).await;
+        assert_eq!(r.0, StatusCode::FORBIDDEN, "{}", r.1);
+        let r = app.send_as(Method::POST, Some(&orgadmin), &party_path, &party).await;
+        assert_eq!(r.0, StatusCode::FORBIDDEN, "{}", r.1);
+        assert_eq!(app.scalar("SELECT COUNT(*) FROM charity_applications").await, 0);
+
+        fengqiao::testkit::act_for(db, "orgadmin", org_id).await.unwrap();
+        let r = app.send_as(Method::POST, Some(&orgadmin), "/api/v1/charity/applications", &apply).await;
+        assert_eq!(r.0, StatusCode::CREATED, "{}", r.1);
+        let r = app.send_as(Method::POST, Some(&orgadmin), &party_path, &party).await;
+        assert_eq!(r.0, StatusCode::OK, "{}", r.1);
+
+        // Disbursing from another organization's project: refused; from its own: recorded.
+        let plan = "浙民募备[2026]0077";
+        let plan_id = fengqiao::testkit::fundraising_plan(db, plan, "330106", day("2026-11-01"), day("2026-12-31"))
+            .await
+            .unwrap();
+        let r = TestApp::client()
+            .post(app.url("/api/v1/donations"))
+            .header("Idempotency-Key", "k-77")
+            .json(&json!({"project": plan, "amount_fen": 10_000, "method": "test_confirm"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::CREATED);
+        let path = format!("/api/v1/projects/{}/disbursements", fengqiao::platform::web::path_segment(plan));
+        let pay = json!({"amount_fen": 100, "category": "charitable", "purpose": "助学", "beneficiaries": 1, "paid_on": "2026-11-27"});
+        let r = app.send_as(Method::POST, Some(&orgadmin), &path, &pay).await;
+        assert_eq!(r.0, StatusCode::FORBIDDEN, "{}", r.1);
+        let plan_org: uuid::Uuid = fengqiao::with_db!(db, pool => sqlx::query_scalar("SELECT organization_id FROM fundraising_plans WHERE id = $1").bind(plan_id).fetch_one(pool).await.unwrap());
+        fengqiao::testkit::act_for(db, "orgadmin", plan_org).await.unwrap();
+        let r = app.send_as(Method::POST, Some(&orgadmin), &path, &pay).await;
+        assert_eq!(r.0, StatusCode::CREATED, "{}", r.1);
+        // Officers act for every organization of their region without a binding.
+        let xihu = app.token("xihu").await;
+        let r = app.send_as(Method::POST, Some(&xihu), &path, &pay).await;
+        assert_eq!(r.0, StatusCode::CREATED, "{}", r.1);
+        app
+    })
+    .await;
+}
