@@ -31,7 +31,14 @@ async fn an_organization_account_acts_only_for_its_own_organizations() {
         assert_eq!(r.0, StatusCode::FORBIDDEN, "{}", r.1);
         assert_eq!(app.scalar("SELECT COUNT(*) FROM charity_applications").await, 0);
 
+        // The application form offers only the organizations the account acts for.
+        let (browser, _) = crate::accounts::browser_login(&app, "orgadmin").await;
+        let form_url = app.url("/charity/apply");
+        let form = browser.get(&form_url).send().await.unwrap().text().await.unwrap();
+        assert!(!form.contains(&uscc), "not offered before the grant");
         fengqiao::testkit::act_for(db, "orgadmin", org_id).await.unwrap();
+        let form = browser.get(&form_url).send().await.unwrap().text().await.unwrap();
+        assert!(form.contains(&uscc), "offered after the grant");
         let r = app.send_as(Method::POST, Some(&orgadmin), "/api/v1/charity/applications", &apply).await;
         assert_eq!(r.0, StatusCode::CREATED, "{}", r.1);
         let r = app.send_as(Method::POST, Some(&orgadmin), &party_path, &party).await;

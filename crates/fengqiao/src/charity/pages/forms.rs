@@ -84,9 +84,12 @@ impl PlanFormPage {
 
 async fn orgs(state: &AppState, ctx: &PageCtx) -> AppResult<Vec<OrgStatus>> {
     let user = ctx.actor.user().ok_or(AppError::Unauthenticated)?;
+    // An organization account chooses among the organizations it acts for.
+    let acting = (user.role == crate::platform::auth::Role::OrgAdmin).then_some(user.user_id);
     store::organizations_in(
         &state.db,
         &region_prefix(&user.region),
+        acting,
         super::super::api::LIST_LIMIT,
     )
     .await

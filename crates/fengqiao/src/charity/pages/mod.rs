@@ -65,7 +65,8 @@ pub async fn home(State(state): State<AppState>, ctx: PageCtx) -> AppResult<Resp
                 apps.retain(|a| a.state == "pending");
             }
             let orgs = if u.role == Role::OrgAdmin {
-                store::organizations_in(&state.db, &prefix, super::api::LIST_LIMIT).await?
+                store::organizations_in(&state.db, &prefix, Some(u.user_id), super::api::LIST_LIMIT)
+                    .await?
             } else {
                 Vec::new()
             };

@@ -104,14 +104,21 @@ pub struct OrgStatus {
     pub qualification_no: Option<String>,
 }
 
-/// Registered organizations that may be charities, inside `prefix` (a LIKE pattern), by name.
-pub async fn organizations_in(db: &Db, prefix: &str, limit: i64) -> AppResult<Vec<OrgStatus>> {
+/// Registered organizations that may be charities, inside `prefix` (a LIKE pattern), by name;
+/// with `acting_user`, only those that account acts for (`organization_accounts`).
+pub async fn organizations_in(
+    db: &Db,
+    prefix: &str,
+    acting_user: Option<Uuid>,
+    limit: i64,
+) -> AppResult<Vec<OrgStatus>> {
     Ok(with_db!(db, pool => sqlx::query_as::<_, OrgStatus>(
         "SELECT o.id, o.uscc, o.name, o.org_type, o.status, c.recognized_on, c.qualified_on, c.qualification_no \
          FROM organizations o LEFT JOIN charities c ON c.organization_id = o.id \
          WHERE o.region_code LIKE $1 AND o.status = 'registered' AND o.org_type IN ('social_group', 'foundation', 'social_service_agency') \
+           AND ($3 IS NULL OR EXISTS (SELECT 1 FROM organization_accounts oa WHERE oa.organization_id = o.id AND oa.user_id = $3)) \
          ORDER BY c.recognized_on IS NULL, o.name, o.id LIMIT $2")
-        .bind(prefix).bind(limit).fetch_all(pool).await?))
+        .bind(prefix).bind(limit).bind(acting_user).fetch_all(pool).await?))
 }
 
 pub async fn get_application(db: &Db, id: Uuid) -> AppResult<Option<Application>> {
