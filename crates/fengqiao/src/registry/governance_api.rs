@@ -7,7 +7,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 
 use super::model::OrganizationView;
-use super::model::governance::{PartyInput, ProfileInput, SupportInput, TermInput};
+use super::model::governance::{AccountGrant, PartyInput, ProfileInput, SupportInput, TermInput};
 use super::service::{self, governance};
 use super::store::overdue::{Notification, OverdueStep};
 use crate::platform::auth::Actor;
@@ -113,4 +113,22 @@ pub async fn notifications(
     Ok(Json(
         service::overdue::notifications(&state, &user.region).await?,
     ))
+}
+
+/// Lets an organization account (org_admin) act for the organization (apply, file, disclose,
+/// disburse, record governance). Officers of the organization's region grant it; founders are
+/// bound when their application is approved.
+#[utoipa::path(post, path = "/api/v1/organizations/{uscc}/accounts", tag = "registry",
+    params(("uscc" = String, Path, description = "统一社会信用代码, or the id of an organization without one")),
+    request_body = AccountGrant,
+    responses((status = 200, body = OrganizationView), (status = 403, body = Problem), (status = 404, body = Problem),
+               (status = 422, body = Problem)))]
+pub async fn grant_account(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(uscc): Path<String>,
+    Json(b): Json<AccountGrant>,
+) -> AppResult<Json<OrganizationView>> {
+    governance::grant_account(&state, &actor, &uscc, &b).await?;
+    view(&state, &uscc).await
 }

@@ -95,6 +95,10 @@ pub fn routes() -> Routes {
             routes!(governance_api::link_supported),
         )
         .api(
+            org_scope(Role::OFFICERS),
+            routes!(governance_api::grant_account),
+        )
+        .api(
             Access::roles(Role::OFFICERS),
             routes!(governance_api::overdue),
         )

@@ -16,7 +16,7 @@ fn day(s: &str) -> NaiveDate {
 async fn an_organization_account_acts_only_for_its_own_organizations() {
     each_backend(|app: TestApp| async move {
         let db = &app.state.db;
-        let (org_id, uscc) = fengqiao::testkit::registered_organization(db, "西湖区邻里互助会", "330106", 4242, day("2019-01-01"))
+        let (_, uscc) = fengqiao::testkit::registered_organization(db, "西湖区邻里互助会", "330106", 4242, day("2019-01-01"))
             .await
             .unwrap();
         let orgadmin = app.token("orgadmin").await;
@@ -36,7 +36,24 @@ async fn an_organization_account_acts_only_for_its_own_organizations() {
         let form_url = app.url("/charity/apply");
         let form = browser.get(&form_url).send().await.unwrap().text().await.unwrap();
         assert!(!form.contains(&uscc), "not offered before the grant");
-        fengqiao::testkit::act_for(db, "orgadmin", org_id).await.unwrap();
+        // An officer of the region grants it; another region's officer cannot; only an
+        // organization account can be granted.
+        let grant_path = format!("/api/v1/organizations/{uscc}/accounts");
+        let xihu = app.token("xihu").await;
+        let binjiang = app.token("binjiang").await;
+        let r = app.send_as(Method::POST, Some(&binjiang), &grant_path, &json!({"username": "orgadmin"})).await;
+        assert_eq!(r.0, StatusCode::FORBIDDEN, "{}", r.1);
+        let r = app.send_as(Method::POST, Some(&orgadmin), &grant_path, &json!({"username": "orgadmin"})).await;
+        assert_eq!(r.0, StatusCode::FORBIDDEN, "an organization account cannot grant itself");
+        for (username, why) in [("xihu", "not an organization account"), ("nobody", "no such account")] {
+            let r = app.send_as(Method::POST, Some(&xihu), &grant_path, &json!({"username": username})).await;
+            assert_eq!(r.0, StatusCode::UNPROCESSABLE_ENTITY, "{why}: {}", r.1);
+            assert_eq!(r.1["field"], "username");
+        }
+        assert_eq!(app.scalar("SELECT COUNT(*) FROM organization_accounts").await, 0);
+        let r = app.send_as(Method::POST, Some(&xihu), &grant_path, &json!({"username": "orgadmin"})).await;
+        assert_eq!(r.0, StatusCode::OK, "{}", r.1);
+        assert_eq!(app.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'organization.account_grant'").await, 1);
         let form = browser.get(&form_url).send().await.unwrap().text().await.unwrap();
         assert!(form.contains(&uscc), "offered after the grant");
         let r = app.send_as(Method::POST, Some(&orgadmin), "/api/v1/charity/applications", &apply).await;

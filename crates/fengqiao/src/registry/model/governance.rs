@@ -371,3 +371,12 @@ mod tests {
         ));
     }
 }
+
+/// `POST /api/v1/organizations/{uscc}/accounts`: an organization account (org_admin) to act for
+/// the organization, granted by an officer of its region.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+pub struct AccountGrant {
+    /// The account's username; it must hold the org_admin role.
+    #[serde(default)]
+    pub username: String,
+}

@@ -283,3 +283,36 @@ pub async fn link_supported(
     )
     .await
 }
+
+/// An officer lets an organization account (org_admin) act for the organization. The account
+/// must exist and hold the org_admin role; the officer's region must cover the organization
+/// (checked by the route).
+pub async fn grant_account(
+    state: &AppState,
+    actor: &Actor,
+    key: &str,
+    g: &crate::registry::model::governance::AccountGrant,
+) -> AppResult<()> {
+    let org = load_org(state, key).await?;
+    let username = g.username.trim();
+    let user = crate::platform::auth::store::user_by_username(&state.db, username).await?;
+    let Some(user) = user else {
+        return Err(invalid(
+            "username",
+            "没有这个账号",
+            "No account has this username",
+        ));
+    };
+    let holds = crate::platform::auth::store::grants_of(&state.db, user.id)
+        .await?
+        .iter()
+        .any(|gr| gr.role == Role::OrgAdmin.key());
+    if !holds {
+        return Err(invalid(
+            "username",
+            "该账号不是社会组织管理员账号",
+            "This account does not hold the organization administrator role",
+        ));
+    }
+    store::grant_account(&state.db, state.clock.now(), actor, &org, user.id, username).await
+}

@@ -268,3 +268,22 @@ pub async fn active_in(db: &Db, prefix: &str, limit: i64) -> AppResult<Vec<Organ
         .bind(prefix).bind(limit).fetch_all(pool).await?),
     )
 }
+
+/// Binds an account to the organization it acts for, audited; a grant already held is kept.
+pub async fn grant_account(
+    db: &Db,
+    now: DateTime<Utc>,
+    actor: &Actor,
+    org: &Organization,
+    user_id: Uuid,
+    username: &str,
+) -> AppResult<()> {
+    with_tx!(db, tx => {
+        sqlx::query(crate::platform::auth::store::BIND_ORGANIZATION_SQL)
+            .bind(org.id).bind(user_id).bind(now)
+            .execute(&mut *tx).await?;
+        tx.record(now, &change(actor, "organization.account_grant", org,
+            json!({"username": username}))).await?;
+    });
+    Ok(())
+}
