@@ -132,3 +132,17 @@ pub async fn grant_account(
     governance::grant_account(&state, &actor, &uscc, &b).await?;
     view(&state, &uscc).await
 }
+
+/// Ends an organization account's right to act for the organization.
+#[utoipa::path(delete, path = "/api/v1/organizations/{uscc}/accounts/{username}", tag = "registry",
+    params(("uscc" = String, Path, description = "统一社会信用代码, or the id of an organization without one"),
+           ("username" = String, Path, description = "The organization account's username")),
+    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn revoke_account(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path((uscc, username)): Path<(String, String)>,
+) -> AppResult<StatusCode> {
+    governance::revoke_account(&state, &actor, &uscc, &username).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

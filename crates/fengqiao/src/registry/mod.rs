@@ -99,6 +99,10 @@ pub fn routes() -> Routes {
             routes!(governance_api::grant_account),
         )
         .api(
+            org_scope(Role::OFFICERS),
+            routes!(governance_api::revoke_account),
+        )
+        .api(
             Access::roles(Role::OFFICERS),
             routes!(governance_api::overdue),
         )

@@ -60,6 +60,17 @@ async fn an_organization_account_acts_only_for_its_own_organizations() {
         assert_eq!(r.0, StatusCode::CREATED, "{}", r.1);
         let r = app.send_as(Method::POST, Some(&orgadmin), &party_path, &party).await;
         assert_eq!(r.0, StatusCode::OK, "{}", r.1);
+        // Revoked, the account can no longer act for it; revoking again finds nothing.
+        let revoke = format!("{grant_path}/orgadmin");
+        let r = app.send_as(Method::DELETE, Some(&binjiang), &revoke, &json!({})).await;
+        assert_eq!(r.0, StatusCode::FORBIDDEN, "{}", r.1);
+        let r = app.send_as(Method::DELETE, Some(&xihu), &revoke, &json!({})).await;
+        assert_eq!(r.0, StatusCode::NO_CONTENT, "{}", r.1);
+        let r = app.send_as(Method::POST, Some(&orgadmin), &party_path, &party).await;
+        assert_eq!(r.0, StatusCode::FORBIDDEN, "{}", r.1);
+        let r = app.send_as(Method::DELETE, Some(&xihu), &revoke, &json!({})).await;
+        assert_eq!(r.0, StatusCode::NOT_FOUND, "{}", r.1);
+        assert_eq!(app.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'organization.account_revoke'").await, 1);
 
         // Disbursing from another organization's project: refused; from its own: recorded.
         let plan = "浙民募备[2026]0077";

@@ -316,3 +316,30 @@ pub async fn grant_account(
     }
     store::grant_account(&state.db, state.clock.now(), actor, &org, user.id, username).await
 }
+
+/// An officer ends an account's right to act for the organization (404 when it had none).
+pub async fn revoke_account(
+    state: &AppState,
+    actor: &Actor,
+    key: &str,
+    username: &str,
+) -> AppResult<()> {
+    let org = load_org(state, key).await?;
+    let user = crate::platform::auth::store::user_by_username(&state.db, username.trim())
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if store::revoke_account(
+        &state.db,
+        state.clock.now(),
+        actor,
+        &org,
+        user.id,
+        username.trim(),
+    )
+    .await?
+    {
+        Ok(())
+    } else {
+        Err(AppError::NotFound)
+    }
+}

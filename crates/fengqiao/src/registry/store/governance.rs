@@ -287,3 +287,24 @@ pub async fn grant_account(
     });
     Ok(())
 }
+
+/// Ends an account's right to act for the organization, audited; `false` when it had none.
+pub async fn revoke_account(
+    db: &Db,
+    now: DateTime<Utc>,
+    actor: &Actor,
+    org: &Organization,
+    user_id: Uuid,
+    username: &str,
+) -> AppResult<bool> {
+    Ok(with_tx!(db, tx => {
+        let n = sqlx::query("DELETE FROM organization_accounts WHERE organization_id = $1 AND user_id = $2")
+            .bind(org.id).bind(user_id)
+            .execute(&mut *tx).await?.rows_affected();
+        if n > 0 {
+            tx.record(now, &change(actor, "organization.account_revoke", org,
+                json!({"username": username}))).await?;
+        }
+        n > 0
+    }))
+}
