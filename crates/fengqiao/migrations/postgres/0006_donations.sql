@@ -53,6 +53,3 @@ CREATE TABLE disbursements (
     recorded_by         UUID NOT NULL REFERENCES users (id)
 );
 CREATE INDEX disbursements_plan ON disbursements (plan_id);
-
--- Project pages reconcile a project's totals from its leaves.
-CREATE INDEX translog_leaves_project ON translog_leaves (project, kind);

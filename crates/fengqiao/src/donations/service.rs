@@ -116,14 +116,18 @@ pub struct PlanFacts {
 
 /// The plans recently read for donations, by filing number; cheap to clone (shared).
 #[derive(Debug, Clone, Default)]
-pub struct PlanCache(Arc<Mutex<HashMap<String, (Instant, PlanFacts)>>>);
+pub struct PlanCache(Arc<Mutex<PlanMap>>);
+
+/// Filing number → when read, and what was read.
+type PlanMap = HashMap<String, (Instant, Arc<PlanFacts>)>;
 
 impl PlanCache {
     /// The facts of the plan with this filing number, read at most [`PLAN_CACHE_TTL`] ago.
-    pub async fn get(&self, db: &Db, filing_no: &str) -> AppResult<Option<PlanFacts>> {
+    pub async fn get(&self, db: &Db, filing_no: &str) -> AppResult<Option<Arc<PlanFacts>>> {
         if let Some((at, facts)) = self.lock().get(filing_no)
             && at.elapsed() < PLAN_CACHE_TTL
         {
+            // Shared, not copied: a hit costs a lock and a reference count.
             return Ok(Some(facts.clone()));
         }
         let (Some(plan), Some(filed)) = (
@@ -137,12 +141,12 @@ impl PlanCache {
             .map(|o| o.status)
             .unwrap_or_default();
         let charity = crate::charity::store::charity(db, plan.organization_id).await?;
-        let facts = PlanFacts {
+        let facts = Arc::new(PlanFacts {
             plan,
             filed,
             org_status,
             charity,
-        };
+        });
         let mut map = self.lock();
         if map.len() >= PLAN_CACHE_MAX {
             map.retain(|_, (at, _)| at.elapsed() < PLAN_CACHE_TTL);
@@ -154,7 +158,7 @@ impl PlanCache {
         Ok(Some(facts))
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, (Instant, PlanFacts)>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, PlanMap> {
         // A panic while holding the lock leaves a consistent map (inserts are single calls).
         self.0.lock().unwrap_or_else(|e| e.into_inner())
     }
@@ -188,7 +192,7 @@ pub async fn open_plan(state: &AppState, project: &str) -> AppResult<PlanRef> {
         code: c.code().into(),
         message: c.message(),
     })?;
-    Ok(facts.plan)
+    Ok(facts.plan.clone())
 }
 
 /// Gives: checks the request, charges the provider once for the key, and writes the donation

@@ -59,6 +59,21 @@ async fn disbursements_stay_within_the_balance_and_the_project_reconciles_with_t
         let kinds: Vec<&str> = e["entries"].as_array().unwrap().iter().map(|x| x["kind"].as_str().unwrap()).collect();
         assert_eq!(kinds, ["donation", "donation", "donation", "disbursement", "disbursement"]);
         assert!(!e.to_string().contains("张"));
+        // A leaf altered behind the log's back: the project no longer reconciles.
+        let tamper = async {
+            fengqiao::with_tx!(&app.state.db, tx => {
+                sqlx::query("UPDATE translog_leaves SET amount_fen = amount_fen + 1 WHERE idx = 0")
+                    .execute(&mut *tx).await?;
+            });
+            Ok::<(), sqlx::Error>(())
+        };
+        tamper.await.unwrap();
+        let (_, f) = app
+            .get_as(None, &format!("/api/v1/projects/{}", urlencoding(PLAN)))
+            .await;
+        assert_eq!(f["reconciled"], false, "{f}");
+        assert_eq!(f["log_raised_fen"], 30_081);
+        assert_eq!(f["raised_fen"], 30_080);
         let _ = app.clock.now();
         app
     })
