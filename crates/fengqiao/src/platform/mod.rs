@@ -9,6 +9,7 @@ pub mod error;
 pub mod extract;
 pub mod i18n;
 pub mod journal;
+pub mod money;
 pub mod pii;
 pub mod request_id;
 pub mod routes;

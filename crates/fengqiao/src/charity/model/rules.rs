@@ -116,23 +116,11 @@ pub fn serial_no(prefix: &str, year: i32, serial: i64) -> String {
 /// Yuan as typed (`1234.5`, `2,000.05`) → fen, exactly, with no floating point. At most two
 /// decimals; no sign; `None` for anything else or an amount that overflows.
 pub fn parse_yuan(s: &str) -> Option<i64> {
-    let s = s.trim().replace([',', '，'], "");
-    let (int, frac) = s.split_once('.').unwrap_or((&s, ""));
-    if int.is_empty() || int.len() > 15 || frac.len() > 2 {
-        return None;
-    }
-    if !int.bytes().all(|b| b.is_ascii_digit()) || !frac.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    let yuan: i64 = int.parse().ok()?;
-    let fen: i64 = format!("{frac:0<2}").parse().ok()?;
-    yuan.checked_mul(100)?.checked_add(fen)
+    crate::platform::money::parse_yuan(s, 15)
 }
 
 /// Fen → `1234.50`.
-pub fn fmt_yuan(fen: i64) -> String {
-    format!("{}.{:02}", fen / 100, (fen % 100).abs())
-}
+pub use crate::platform::money::yuan as fmt_yuan;
 
 #[cfg(test)]
 mod tests {

@@ -123,20 +123,13 @@ pub fn parse_yuan(field: &str, input: &str) -> Result<i64, AppError> {
             ),
         )
     };
+    // Stricter than forms elsewhere: a donor types a plain amount — no separators, no bare point.
     let s = input.trim();
-    let (whole, frac) = s.split_once('.').unwrap_or((s, ""));
-    if whole.is_empty()
-        || whole.len() > 8
-        || frac.len() > 2
-        || !whole.bytes().all(|b| b.is_ascii_digit())
-        || !frac.bytes().all(|b| b.is_ascii_digit())
-        || (s.contains('.') && frac.is_empty())
-    {
+    if s.contains([',', '，']) || s.ends_with('.') {
         return Err(bad());
     }
-    let whole: i64 = whole.parse().map_err(|_| bad())?;
-    let frac: i64 = format!("{frac:0<2}").parse().map_err(|_| bad())?;
-    check_fen(field, whole * 100 + frac).map_err(|_| bad())
+    let fen = crate::platform::money::parse_yuan(s, 8).ok_or_else(bad)?;
+    check_fen(field, fen).map_err(|_| bad())
 }
 
 /// An amount in fen within (0, [`MAX_AMOUNT_FEN`]].
@@ -153,11 +146,7 @@ pub fn check_fen(field: &str, fen: i64) -> Result<i64, AppError> {
 }
 
 /// Formats fen as yuan with two decimals ("1234.50").
-pub fn yuan(fen: i64) -> String {
-    let sign = if fen < 0 { "-" } else { "" };
-    let f = fen.unsigned_abs();
-    format!("{sign}{}.{:02}", f / 100, f % 100)
-}
+pub use crate::platform::money::yuan;
 
 /// The receipt number (捐赠收据编号): the confirmation date and the leaf's index, so it is
 /// unique exactly when the leaf is.

@@ -111,19 +111,9 @@ pub async fn form(ctx: PageCtx) -> AppResult<Response> {
     Ok(render(&NewPage::empty(ctx)))
 }
 
-/// Yuan with at most two decimals → fen.
+/// Yuan with at most two decimals → fen (no bound but the integer's own).
 fn parse_yuan(s: &str) -> Option<i64> {
-    let s = s.trim().replace([',', '，'], "");
-    let (int, frac) = s.split_once('.').unwrap_or((&s, ""));
-    if int.is_empty() || !int.bytes().all(|b| b.is_ascii_digit()) || frac.len() > 2 {
-        return None;
-    }
-    if !frac.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    let yuan: i64 = int.parse().ok()?;
-    let fen: i64 = format!("{frac:0<2}").parse().ok()?;
-    yuan.checked_mul(100)?.checked_add(fen)
+    crate::platform::money::parse_yuan(s, usize::MAX)
 }
 
 /// The application the form describes, and for each person sent the form row it came from.

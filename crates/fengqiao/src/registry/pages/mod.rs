@@ -386,7 +386,7 @@ impl OrgPage {
         self.org
             .organization
             .registered_funds_fen
-            .map(|f| format!("{}.{:02}", f / 100, f % 100))
+            .map(crate::platform::money::yuan)
             .unwrap_or_default()
     }
 }
