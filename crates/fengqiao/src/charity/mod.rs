@@ -2,8 +2,9 @@
 //! applications decided by the registration officer of the organization's region within the
 //! legal deadline, fundraising plan filing (募捐方案备案) with a filing number issued by the
 //! database, the public list and page of plans, disclosures (信息公开), and supervision
-//! warnings (监管预警). The donation code asks [`store::plan_open_for_donation`] whether a plan
-//! takes donations and reads plans with [`store::plan_by_filing_no`].
+//! warnings (监管预警). Whether a plan takes donations is one pure rule,
+//! [`model::open_for_donation`]: the donation intake applies it to plan facts it reuses for a
+//! second, and [`store::plan_open_for_donation`] applies it to a fresh read.
 
 pub mod api;
 pub mod demo;
