@@ -208,9 +208,54 @@ pub async fn spawn(db: Db, clock: Arc<dyn Clock>) -> anyhow::Result<(String, App
     Ok((format!("http://{addr}"), state))
 }
 
-/// A registered, qualified charity in `region` with a filed fundraising plan open from `starts_on` to
-/// `ends_on`, written directly (for tests of donations that do not go through the filing
-/// workflow). Returns the plan's id.
+/// An organization row written directly, as the registry (or an import) would have left it —
+/// for tests of what comes after registration.
+#[derive(Debug, Clone)]
+pub struct TestOrganization {
+    pub id: uuid::Uuid,
+    pub uscc: Option<String>,
+    pub name: String,
+    /// social_group | foundation | social_service_agency | community_org
+    pub org_type: String,
+    pub category: String,
+    pub region: String,
+    /// registered | filed | deregistered | revoked
+    pub status: String,
+    pub registered_on: Option<chrono::NaiveDate>,
+    pub purpose: String,
+}
+
+impl TestOrganization {
+    /// A registered 社会团体 (公益慈善类) in `region` with no credit code yet.
+    pub fn new(name: &str, region: &str) -> TestOrganization {
+        TestOrganization {
+            id: uuid::Uuid::now_v7(),
+            uscc: None,
+            name: name.to_string(),
+            org_type: "social_group".into(),
+            category: "charity".into(),
+            region: region.to_string(),
+            status: "registered".into(),
+            registered_on: None,
+            purpose: String::new(),
+        }
+    }
+
+    pub async fn insert(&self, db: &Db) -> anyhow::Result<uuid::Uuid> {
+        let now = chrono::Utc::now();
+        crate::with_tx!(db, tx => {
+            sqlx::query("INSERT INTO organizations (id, uscc, name, org_type, category, region_code, status, registered_on, purpose, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)")
+                .bind(self.id).bind(&self.uscc).bind(&self.name).bind(&self.org_type).bind(&self.category)
+                .bind(&self.region).bind(&self.status).bind(self.registered_on).bind(&self.purpose).bind(now)
+                .execute(&mut *tx).await?;
+        });
+        Ok(self.id)
+    }
+}
+
+/// A registered, qualified charity in `region` with a filed fundraising plan open from
+/// `starts_on` to `ends_on`, written directly (for tests of donations that do not go through the
+/// filing workflow). Returns the plan's id.
 pub async fn fundraising_plan(
     db: &Db,
     filing_no: &str,
@@ -218,12 +263,16 @@ pub async fn fundraising_plan(
     starts_on: chrono::NaiveDate,
     ends_on: chrono::NaiveDate,
 ) -> anyhow::Result<uuid::Uuid> {
-    let (org, plan) = (uuid::Uuid::now_v7(), uuid::Uuid::now_v7());
+    let org = TestOrganization {
+        org_type: "foundation".into(),
+        registered_on: Some(starts_on),
+        ..TestOrganization::new(&format!("测试慈善基金会{filing_no}"), region)
+    }
+    .insert(db)
+    .await?;
+    let plan = uuid::Uuid::now_v7();
     let now = chrono::Utc::now();
     crate::with_tx!(db, tx => {
-        sqlx::query("INSERT INTO organizations (id, uscc, name, org_type, category, region_code, status, registered_on, created_at, updated_at) VALUES ($1, NULL, $2, 'foundation', 'charity', $3, 'registered', $4, $5, $5)")
-            .bind(org).bind(format!("测试慈善基金会{filing_no}")).bind(region).bind(starts_on).bind(now)
-            .execute(&mut *tx).await?;
         // A qualified charity (慈善组织, 公开募捐资格) since the plan's start.
         sqlx::query("INSERT INTO charities (organization_id, recognized_on, qualified_on, qualification_no, updated_at) VALUES ($1, $2, $2, $3, $4)")
             .bind(org).bind(starts_on).bind(format!("测试募证{filing_no}")).bind(now)
@@ -248,13 +297,14 @@ pub async fn registered_organization(
         .map_err(|e| anyhow::anyhow!("uscc: {e:?}"))?
         .as_str()
         .to_string();
-    let now = chrono::Utc::now();
-    let id = uuid::Uuid::now_v7();
-    crate::with_tx!(db, tx => {
-        sqlx::query("INSERT INTO organizations (id, uscc, name, org_type, category, region_code, status, registered_on, purpose, created_at, updated_at) VALUES ($1, $2, $3, 'social_group', 'charity', $4, 'registered', $5, '扶贫济困，助学助老', $6, $6)")
-            .bind(id).bind(&uscc).bind(name).bind(region).bind(registered_on).bind(now)
-            .execute(&mut *tx).await?;
-    });
+    let id = TestOrganization {
+        uscc: Some(uscc.clone()),
+        registered_on: Some(registered_on),
+        purpose: "扶贫济困，助学助老".into(),
+        ..TestOrganization::new(name, region)
+    }
+    .insert(db)
+    .await?;
     Ok((id, uscc))
 }
 

@@ -47,20 +47,18 @@ pub(crate) async fn org(
         .unwrap()
         .as_str()
         .to_string();
-    let id = Uuid::now_v7();
-    let now = chrono::Utc::now();
     let name = format!("测试慈善组织{}", &uscc[10..17]);
-    let insert = async {
-        fengqiao::with_tx!(&app.state.db, tx => {
-            sqlx::query("INSERT INTO organizations (id, uscc, name, org_type, category, region_code, status, registered_on, purpose, created_at, updated_at) \
-                         VALUES ($1, $2, $3, $4, 'charity', $5, $6, $7, $8, $9, $9)")
-                .bind(id).bind(&uscc).bind(&name).bind(org_type).bind(region).bind(status)
-                .bind(d("2018-05-01")).bind(purpose).bind(now)
-                .execute(&mut *tx).await?;
-        });
-        Ok::<(), sqlx::Error>(())
-    };
-    insert.await.unwrap();
+    let id = fengqiao::testkit::TestOrganization {
+        uscc: Some(uscc.clone()),
+        org_type: org_type.into(),
+        status: status.into(),
+        registered_on: Some(d("2018-05-01")),
+        purpose: purpose.to_string(),
+        ..fengqiao::testkit::TestOrganization::new(&name, region)
+    }
+    .insert(&app.state.db)
+    .await
+    .unwrap();
     // The organization account of 西湖区 acts for it (a region alone is not enough).
     fengqiao::testkit::act_for(&app.state.db, "orgadmin", id)
         .await

@@ -30,26 +30,18 @@ async fn insert_org(
     } else {
         "filed"
     };
-    let now = app.state.clock.now();
-    let (u, n, t, r) = (
-        uscc.clone(),
-        name.to_string(),
-        org_type.to_string(),
-        region.to_string(),
-    );
-    let insert = async {
-        fengqiao::with_tx!(&app.state.db, tx => {
-            sqlx::query(
-                "INSERT INTO organizations (id, uscc, name, org_type, category, region_code, status, registered_on, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, 'community_service', $5, $6, $7, $8, $8)",
-            )
-            .bind(id).bind(&u).bind(&n).bind(&t).bind(&r).bind(status)
-            .bind(now.date_naive()).bind(now)
-            .execute(&mut *tx).await?;
-        });
-        Ok::<(), sqlx::Error>(())
-    };
-    insert.await.unwrap();
+    let id = fengqiao::testkit::TestOrganization {
+        id,
+        uscc: uscc.clone(),
+        org_type: org_type.into(),
+        category: "community_service".into(),
+        status: status.into(),
+        registered_on: Some(app.state.clock.now().date_naive()),
+        ..fengqiao::testkit::TestOrganization::new(name, region)
+    }
+    .insert(&app.state.db)
+    .await
+    .unwrap();
     fengqiao::testkit::act_for(&app.state.db, "orgadmin", id)
         .await
         .unwrap();
