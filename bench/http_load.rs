@@ -39,11 +39,16 @@ impl Conn {
 
     /// `GET /healthz`: the same HTTP stack and middleware with no work behind them.
     pub async fn healthz(&mut self) -> anyhow::Result<(u16, Vec<u8>)> {
+        self.get("/healthz").await
+    }
+
+    /// `GET path` (path and query, already percent-encoded).
+    pub async fn get(&mut self, path: &str) -> anyhow::Result<(u16, Vec<u8>)> {
         use std::io::Write;
         self.req.clear();
         write!(
             self.req,
-            "GET /healthz HTTP/1.1\r\nHost: {}\r\n\r\n",
+            "GET {path} HTTP/1.1\r\nHost: {}\r\n\r\n",
             self.host
         )?;
         self.send().await

@@ -19,6 +19,11 @@ use fengqiao::platform::Db;
 use fengqiao::platform::search::SearchIndex;
 use fengqiao::register;
 
+// Shared with the intake benchmark, which also posts donations.
+#[allow(dead_code)]
+#[path = "http_load.rs"]
+mod http_load;
+
 /// The queries: single characters, parts of words, words, two terms.
 const QUERIES: &[&str] = &[
     "茶",
@@ -46,6 +51,9 @@ struct Args {
     like_requests: usize,
     backend: String,
     data_dir: Option<std::path::PathBuf>,
+    /// Which series to run (`--series cached,new,uncached,like`; all by default): profiling
+    /// one at a time.
+    series: String,
 }
 
 fn args() -> Args {
@@ -56,6 +64,7 @@ fn args() -> Args {
         like_requests: 0,
         backend: "sqlite".into(),
         data_dir: None,
+        series: "cached,new,uncached,like".into(),
     };
     let mut it = std::env::args().skip(1);
     while let Some(k) = it.next() {
@@ -67,6 +76,7 @@ fn args() -> Args {
             "--like-requests" => a.like_requests = v().parse().unwrap_or(0),
             "--backend" => a.backend = v(),
             "--data-dir" => a.data_dir = Some(v().into()),
+            "--series" => a.series = v(),
             _ => {} // `cargo bench` passes `--bench`
         }
     }
@@ -88,6 +98,15 @@ struct Series {
 }
 
 impl Series {
+    /// A series not run (`--series`).
+    fn skipped(name: &'static str) -> Series {
+        Series {
+            name,
+            lat: vec![Duration::ZERO],
+            wall: Duration::from_nanos(1),
+        }
+    }
+
     fn pct(&self, p: f64) -> Duration {
         let mut v = self.lat.clone();
         v.sort();
@@ -100,8 +119,12 @@ impl Series {
 }
 
 fn search_url(base: &str, q: &str) -> String {
+    format!("{base}{}", search_path(q))
+}
+
+fn search_path(q: &str) -> String {
     let q: String = url::form_urlencoded::byte_serialize(q.as_bytes()).collect();
-    format!("{base}/api/v1/organizations?q={q}")
+    format!("/api/v1/organizations?q={q}")
 }
 
 fn ms(d: Duration) -> String {
@@ -157,6 +180,56 @@ where
         lat,
         wall: start.elapsed(),
     }
+}
+
+/// Runs `total` GETs over `clients` keep-alive connections of the minimal client (reqwest
+/// costs about as much CPU a request as the server, and the client shares the 2 cores with
+/// it); `path(i, query)` names the i-th request.
+async fn drive_http<P>(
+    name: &'static str,
+    host: &str,
+    clients: usize,
+    total: usize,
+    path: P,
+) -> anyhow::Result<Series>
+where
+    P: Fn(usize, &'static str) -> String + Send + Sync + 'static,
+{
+    let path = Arc::new(path);
+    let next = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let mut conns = Vec::with_capacity(clients);
+    for _ in 0..clients {
+        conns.push(http_load::Conn::connect(host).await?);
+    }
+    let start = Instant::now();
+    let mut tasks = Vec::new();
+    for mut conn in conns {
+        let (path, next) = (path.clone(), next.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut lat = Vec::new();
+            loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                if i >= total {
+                    break;
+                }
+                let p = path(i, QUERIES[i % QUERIES.len()]);
+                let t = Instant::now();
+                let (status, body) = conn.get(&p).await.expect("request");
+                assert_eq!(status, 200, "{p}: {}", String::from_utf8_lossy(&body));
+                lat.push(t.elapsed());
+            }
+            lat
+        }));
+    }
+    let mut lat = Vec::new();
+    for t in tasks {
+        lat.extend(t.await?);
+    }
+    Ok(Series {
+        name,
+        lat,
+        wall: start.elapsed(),
+    })
 }
 
 fn met(s: &Series) -> &'static str {
@@ -217,14 +290,14 @@ async fn main() -> anyhow::Result<()> {
         demo: false,
         ..Default::default()
     };
-    let mut state = fengqiao::bootstrap::state(
+    let state = fengqiao::bootstrap::state(
         db.clone(),
         config,
         fengqiao::bootstrap::system_clock(),
         None,
         fengqiao::platform::pii::PiiCipher::random(),
-    );
-    state.search = index.clone();
+    )
+    .with_search(index.clone());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let base = format!("http://{}", listener.local_addr()?);
     let app = fengqiao::app::router(state);
@@ -240,7 +313,8 @@ async fn main() -> anyhow::Result<()> {
     let mut missing = 0;
     println!("| query | index total | LIKE total |");
     println!("| --- | ---: | ---: |");
-    for q in QUERIES {
+    // (Checked only in runs that time LIKE too: a run of one series is for profiling.)
+    for q in QUERIES.iter().filter(|_| a.series.contains("like")) {
         let terms: Vec<String> = q.split_whitespace().map(str::to_owned).collect();
         let (like_total, _) = register::store::like_search(&db, &terms).await?;
         let v: serde_json::Value = client
@@ -256,25 +330,32 @@ async fn main() -> anyhow::Result<()> {
         println!("| {q} | {total} | {like_total} |");
     }
 
-    // What each question costs the index alone, one at a time (median of 5 runs, no cache).
+    // What each question costs the index alone, one at a time (median of 5 runs, no cache):
+    // in the whole province, and in one county (西湖区) as the "every query new" series asks.
     println!();
-    println!("| query | matches | ms per search, no cache |");
-    println!("| --- | ---: | ---: |");
+    println!("| query | matches | ms per search, no cache | matches in 330106 | ms in 330106 |");
+    println!("| --- | ---: | ---: | ---: | ---: |");
+    let county = codes::RegionCode::parse("330106")?;
     for q in QUERIES {
-        let req = fengqiao::platform::search::SearchRequest {
-            terms: q.split_whitespace().map(str::to_owned).collect(),
-            limit: 20,
-            ..Default::default()
-        };
-        let mut times = Vec::new();
-        let mut total = 0;
-        for _ in 0..5 {
-            let t = Instant::now();
-            total = index.search_uncached(&req)?.total;
-            times.push(t.elapsed());
+        let mut row = format!("| {q} |");
+        for region in [None, Some(county.clone())] {
+            let req = fengqiao::platform::search::SearchRequest {
+                terms: q.split_whitespace().map(str::to_owned).collect(),
+                limit: 20,
+                region,
+                ..Default::default()
+            };
+            let mut times = Vec::new();
+            let mut total = 0;
+            for _ in 0..5 {
+                let t = Instant::now();
+                total = index.search_uncached(&req)?.total;
+                times.push(t.elapsed());
+            }
+            times.sort();
+            row += &format!(" {total} | {} |", ms(times[2]));
         }
-        times.sort();
-        println!("| {q} | {total} | {} |", ms(times[2]));
+        println!("{row}");
     }
     let warm = client.clone();
     let b = base.clone();
@@ -285,83 +366,85 @@ async fn main() -> anyhow::Result<()> {
         }
     })
     .await;
-    let c = client.clone();
-    let b = base.clone();
-    let index_series = drive(
-        "index (HTTP), answers cached",
-        a.clients,
-        a.requests,
-        move |_, q| {
-            let (c, b) = (c.clone(), b.clone());
-            async move {
-                let r = c.get(search_url(&b, q)).send().await.expect("request");
-                assert!(r.status().is_success(), "{}", r.status());
-                let _ = r.bytes().await;
-            }
-        },
-    )
-    .await;
+    let host = base.trim_start_matches("http://").to_string();
+    let index_series = if !a.series.contains("cached") {
+        Series::skipped("index (HTTP), answers cached")
+    } else {
+        drive_http(
+            "index (HTTP), answers cached",
+            &host,
+            a.clients,
+            a.requests,
+            |_, q| search_path(q),
+        )
+        .await?
+    };
     // Every request a question not asked before (the query in a county, on a page), so the
     // cache never answers: what a query costs the index itself.
     let counties = fengqiao::regions::store::codes_at_level(&db, "county", "33%").await?;
-    let c = client.clone();
-    let b = base.clone();
-    let cold_series = drive(
-        "index (HTTP), every query new",
-        a.clients,
-        a.requests,
-        move |i, q| {
-            let (c, b) = (c.clone(), b.clone());
-            let county = counties[(i / QUERIES.len()) % counties.len()].clone();
-            let page = i / (QUERIES.len() * counties.len()) + 1;
-            async move {
-                let url = format!("{}&region={county}&page={page}", search_url(&b, q));
-                let r = c.get(url).send().await.expect("request");
-                assert!(r.status().is_success(), "{}", r.status());
-                let _ = r.bytes().await;
-            }
-        },
-    )
-    .await;
+    let cold_series = if !a.series.contains("new") {
+        Series::skipped("index (HTTP), every query new")
+    } else {
+        drive_http(
+            "index (HTTP), every query new",
+            &host,
+            a.clients,
+            a.requests,
+            move |i, q| {
+                let county = &counties[(i / QUERIES.len()) % counties.len()];
+                let page = i / (QUERIES.len() * counties.len()) + 1;
+                format!("{}&region={county}&page={page}", search_path(q))
+            },
+        )
+        .await?
+    };
     // The same 16 questions with the cache passed by, in process (no HTTP): the index's own cost
     // for queries without a filter, the heaviest (every match is counted for the facets).
     let ix = index.clone();
-    let uncached_series = drive(
-        "index, no cache (in process)",
-        a.clients,
-        a.requests,
-        move |_, q| {
-            let ix = ix.clone();
-            async move {
-                let req = fengqiao::platform::search::SearchRequest {
-                    terms: q.split_whitespace().map(str::to_owned).collect(),
-                    limit: 20,
-                    ..Default::default()
-                };
-                tokio::task::spawn_blocking(move || ix.search_uncached(&req))
-                    .await
-                    .expect("search task")
-                    .expect("search");
-            }
-        },
-    )
-    .await;
+    let uncached_series = if !a.series.contains("uncached") {
+        Series::skipped("index, no cache (in process)")
+    } else {
+        drive(
+            "index, no cache (in process)",
+            a.clients,
+            a.requests,
+            move |_, q| {
+                let ix = ix.clone();
+                async move {
+                    let req = fengqiao::platform::search::SearchRequest {
+                        terms: q.split_whitespace().map(str::to_owned).collect(),
+                        limit: 20,
+                        ..Default::default()
+                    };
+                    tokio::task::spawn_blocking(move || ix.search_uncached(&req))
+                        .await
+                        .expect("search task")
+                        .expect("search");
+                }
+            },
+        )
+        .await
+    };
     let d = db.clone();
-    let like_series = drive(
-        "SQL LIKE (in process)",
-        a.clients,
-        a.like_requests,
-        move |_, q| {
-            let d = d.clone();
-            async move {
-                let terms: Vec<String> = q.split_whitespace().map(str::to_owned).collect();
-                register::store::like_search(&d, &terms)
-                    .await
-                    .expect("like");
-            }
-        },
-    )
-    .await;
+    let like_series = if !a.series.contains("like") {
+        Series::skipped("SQL LIKE (in process)")
+    } else {
+        drive(
+            "SQL LIKE (in process)",
+            a.clients,
+            a.like_requests,
+            move |_, q| {
+                let d = d.clone();
+                async move {
+                    let terms: Vec<String> = q.split_whitespace().map(str::to_owned).collect();
+                    register::store::like_search(&d, &terms)
+                        .await
+                        .expect("like");
+                }
+            },
+        )
+        .await
+    };
 
     println!();
     println!(

@@ -67,6 +67,7 @@ async fn rebuild_locked(db: &Db, index: &SearchIndex, quiet: bool) -> AppResult<
         }
     }
     run(index, move |ix| ix.commit(outbox_id)).await?;
+    run(index, |ix| ix.compact()).await?;
     if let Some(p) = progress {
         p.finish();
     }

@@ -168,3 +168,62 @@ fn pinyin_initials_find_a_name_and_rank_below_a_name_hit() {
     // One letter is not taken as initials.
     assert!(names(&ix, "j").is_empty());
 }
+
+#[test]
+fn region_terms_name_the_division_and_those_above() {
+    assert_eq!(
+        region_terms("330106004"),
+        ["33", "3301", "330106", "330106004"]
+    );
+    assert_eq!(region_terms("330100"), ["33", "3301"]);
+    assert_eq!(region_terms("330000"), ["33"]);
+    assert_eq!(
+        region_terms("330106004000"),
+        ["33", "3301", "330106", "330106004"]
+    );
+    assert_eq!(
+        region_terms("330106004001"),
+        ["33", "3301", "330106", "330106004", "330106004001"]
+    );
+}
+
+#[test]
+fn equal_scores_are_ordered_by_credit_code_across_segments_and_pages() {
+    let ix = SearchIndex::in_ram();
+    // Same name and text: equal scores. Two commits: two segments.
+    ix.upsert(&[
+        doc("c", Some("C3"), "同名读书会", "读书", "330106"),
+        doc("a", Some("A1"), "同名读书会", "读书", "330106"),
+        doc("n", None, "同名读书会", "读书", "330106"),
+    ])
+    .unwrap();
+    ix.commit(1).unwrap();
+    ix.upsert(&[doc("b", Some("B2"), "同名读书会", "读书", "330106")])
+        .unwrap();
+    ix.commit(2).unwrap();
+    assert!(ix.0.reader.searcher().segment_readers().len() >= 2);
+    let page = |offset, limit| {
+        let req = SearchRequest {
+            terms: vec!["读书会".into()],
+            offset,
+            limit,
+            ..Default::default()
+        };
+        ix.search_uncached(&req)
+            .unwrap()
+            .hits
+            .into_iter()
+            .map(|h| h.uscc.unwrap_or_else(|| "-".into()))
+            .collect::<Vec<_>>()
+    };
+    // Codes in order, then the one without a code.
+    assert_eq!(page(0, 10), ["A1", "B2", "C3", "-"]);
+    assert_eq!(page(0, 2), ["A1", "B2"]);
+    assert_eq!(page(2, 2), ["C3", "-"]);
+    assert_eq!(page(1, 1), ["B2"]);
+    // Merged into one segment: the same order.
+    ix.compact().unwrap();
+    assert_eq!(ix.0.reader.searcher().segment_readers().len(), 1);
+    assert_eq!(page(0, 10), ["A1", "B2", "C3", "-"]);
+    assert_eq!(page(2, 2), ["C3", "-"]);
+}
