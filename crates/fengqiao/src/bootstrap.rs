@@ -100,7 +100,7 @@ pub async fn import_divisions(db: &Db, text: &str, quiet: bool) -> anyhow::Resul
 }
 
 /// The state a server runs with. Its search index is in memory; `serve` puts the one under
-/// the data directory in its place (`state.search = SearchIndex::open(…)`).
+/// the data directory in its place (`state.with_search(SearchIndex::open(…))`).
 pub fn state(
     db: Db,
     config: Config,
@@ -113,7 +113,7 @@ pub fn state(
         provider: Arc::new(crate::donations::payment::TestProvider),
         plans: Default::default(),
     };
-    AppState {
+    AppState::new(crate::platform::Services {
         donations,
         db,
         config: Arc::new(config),
@@ -121,7 +121,7 @@ pub fn state(
         metrics,
         pii,
         search: crate::platform::search::SearchIndex::in_ram(),
-    }
+    })
 }
 
 pub fn system_clock() -> Arc<dyn Clock> {

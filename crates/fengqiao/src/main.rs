@@ -260,8 +260,8 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         }
     }
     let search = SearchIndex::open(&index_dir(&config))?;
-    let mut state = bootstrap::state(db, config, bootstrap::system_clock(), Some(metrics), pii);
-    state.search = search;
+    let state = bootstrap::state(db, config, bootstrap::system_clock(), Some(metrics), pii)
+        .with_search(search);
     register::index::start(&state).await?;
     fengqiao::transparency::signer::start(&state);
     fengqiao::registry::service::overdue::start(&state);

@@ -23,9 +23,37 @@ pub use config::Config;
 pub use db::Db;
 pub use error::{AppError, AppResult};
 
-/// What every handler can reach. Cheap to clone.
+/// What every handler can reach: one reference-counted pointer, so that a clone (axum clones
+/// the state for every middleware and extractor of every request) is one atomic increment, not
+/// one per pool, cache and channel inside — on two cores those shared counters bounced between
+/// the cores' caches on every request. Fields are reached through `Deref`.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Services>);
+
+impl std::ops::Deref for AppState {
+    type Target = Services;
+
+    fn deref(&self) -> &Services {
+        &self.0
+    }
+}
+
+impl AppState {
+    pub fn new(services: Services) -> AppState {
+        AppState(Arc::new(services))
+    }
+
+    /// The same state with another search index (the server's, opened in its data directory).
+    pub fn with_search(self, search: search::SearchIndex) -> AppState {
+        let mut services = Arc::unwrap_or_clone(self.0);
+        services.search = search;
+        AppState::new(services)
+    }
+}
+
+/// The services behind [`AppState`].
+#[derive(Clone)]
+pub struct Services {
     pub db: Db,
     pub config: Arc<Config>,
     pub clock: Arc<dyn Clock>,

@@ -147,7 +147,12 @@ fn page_ctx(jar: &CookieJar, parts: &axum::http::request::Parts) -> PageCtx {
 // in English, and the platform's working language is Chinese. English is one click away.
 
 /// Gives every browser a CSRF cookie (double-submit token) and makes it known to the page.
+/// The API's own calls get none: a cookie-less client of `/api` has no form to protect, and
+/// minting a token for every such request (a donation, a search) was pure cost.
 pub async fn csrf_cookie(jar: CookieJar, mut req: Request, next: Next) -> Response {
+    if req.uri().path().starts_with("/api/") && jar.get(auth::CSRF_COOKIE).is_none() {
+        return next.run(req).await;
+    }
     let existing = jar
         .get(auth::CSRF_COOKIE)
         .map(|c| c.value().to_owned())
@@ -178,12 +183,13 @@ pub async fn html_errors(req: Request, next: Next) -> Response {
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|a| a.contains("text/html"));
+    if is_api || !wants_html {
+        return next.run(req).await;
+    }
+    // The request's parts are kept only for a page that may have to show an error.
     let (parts, body) = req.into_parts();
     let ctx_parts = parts.clone();
     let resp = next.run(Request::from_parts(parts, body)).await;
-    if is_api || !wants_html {
-        return resp;
-    }
     let Some(problem) = resp.extensions().get::<std::sync::Arc<Problem>>().cloned() else {
         return resp;
     };

@@ -162,6 +162,30 @@ async fn four_failures_do_not_lock() {
 }
 
 #[tokio::test]
+async fn pages_give_a_csrf_cookie_and_cookie_less_api_calls_get_none() {
+    each_backend(|app: TestApp| async move {
+        let c = reqwest::Client::new();
+        let has_csrf = |r: &reqwest::Response| {
+            r.headers()
+                .get_all("set-cookie")
+                .iter()
+                .any(|v| v.to_str().unwrap().starts_with("fq_csrf="))
+        };
+        let page = c.get(app.url("/login")).send().await.unwrap();
+        assert!(has_csrf(&page), "a page sets the CSRF cookie");
+        let api = c
+            .get(app.url("/api/v1/organizations?q=协会"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(api.status(), StatusCode::OK);
+        assert!(!has_csrf(&api), "an API call without cookies gets none");
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn a_browser_session_is_httponly_samesite_and_forms_need_the_csrf_token() {
     each_backend(|app: TestApp| async move {
         let (c, jar) = browser();
