@@ -117,6 +117,18 @@ pub fn routes() -> Routes {
             get(pages::governance::form).post(pages::governance::submit),
         )
         .page(
+            "/registry/organizations/{uscc}/accounts",
+            &["GET", "POST"],
+            org_scope(Role::OFFICERS),
+            get(pages::accounts::list).post(pages::accounts::grant),
+        )
+        .page(
+            "/registry/organizations/{uscc}/accounts/{username}/revoke",
+            &["POST"],
+            org_scope(Role::OFFICERS),
+            post(pages::accounts::revoke),
+        )
+        .page(
             "/registry/overdue",
             &["GET"],
             Access::roles(Role::OFFICERS),
