@@ -110,6 +110,22 @@ pub fn routes() -> Routes {
             Access::roles(Role::OFFICERS),
             routes!(governance_api::notifications),
         )
+        .api(
+            Access::roles(Role::OFFICERS),
+            routes!(governance_api::mark_read),
+        )
+        .page(
+            "/notifications",
+            &["GET"],
+            Access::roles(Role::OFFICERS),
+            get(pages::notifications::list),
+        )
+        .page(
+            "/notifications/{id}/read",
+            &["POST"],
+            Access::roles(Role::OFFICERS),
+            post(pages::notifications::mark_read),
+        )
         .page(
             "/registry/organizations/{uscc}/governance",
             &["GET", "POST"],

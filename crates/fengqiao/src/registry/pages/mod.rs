@@ -6,6 +6,7 @@
 pub mod accounts;
 pub mod apply;
 pub mod governance;
+pub mod notifications;
 
 use askama::Template;
 use axum::extract::{Path, State};
