@@ -106,6 +106,11 @@ pub fn router(state: AppState) -> Router {
         .fallback(|| async { crate::platform::AppError::NotFound })
         .method_not_allowed_fallback(|| async { crate::platform::AppError::MethodNotAllowed })
         .layer(from_fn(web::html_errors))
+        // Inside authentication (it needs the actor), outside the error pages (they show it too).
+        .layer(from_fn_with_state(
+            state.clone(),
+            crate::registry::pages::notifications::unread_badge,
+        ))
         .layer(from_fn_with_state(state.clone(), auth::authenticate))
         .layer(Extension(state.clone()))
         .layer(Extension(doc))

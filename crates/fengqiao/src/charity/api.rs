@@ -7,7 +7,8 @@ use serde::{Deserialize, Serialize};
 
 use super::model::{Application, ApplicationView, Disclosure, Plan, PlanView};
 use super::service::{
-    self, CharityWarnings, DecisionBody, NewApplication, NewDisclosure, NewPlan, parse_id,
+    self, CharityWarnings, ClosePlan, DecisionBody, NewApplication, NewDisclosure, NewPlan,
+    parse_id,
 };
 use super::store::{self, PlanItem};
 use crate::platform::auth::Actor;
@@ -110,6 +111,23 @@ pub async fn plan(
     Path(filing_no): Path<String>,
 ) -> AppResult<Json<PlanView>> {
     Ok(Json(service::plan_view(&state, &filing_no).await?))
+}
+
+/// Closes a filed fundraising plan (募捐方案的终止或撤回) with a required `reason`: `withdrawn`
+/// before its first day, `closed` from it on. The charity acting for itself (an org_admin bound
+/// to it) or a registration officer of its region; audited. From then on donations to it are
+/// refused (422 naming `project`) and its page says when and why. A plan closed already: 409.
+#[utoipa::path(post, path = "/api/v1/charity/plans/{filing_no}/close", tag = "charity",
+    params(("filing_no" = String, Path, description = "备案编号, or the plan's id")), request_body = ClosePlan,
+    responses((status = 200, body = PlanView), (status = 403, body = Problem), (status = 404, body = Problem),
+               (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn close_plan(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(key): Path<String>,
+    Json(b): Json<ClosePlan>,
+) -> AppResult<Json<PlanView>> {
+    Ok(Json(service::close_plan(&state, &actor, &key, &b).await?))
 }
 
 /// Records a disclosure (信息公开) of a plan: `progress` during the campaign, `final` after it.

@@ -1,7 +1,8 @@
 //! Charity (慈善, "互联网+慈善", POLICY 四/十五; DOMAIN.md §6): 慈善组织认定 and 公开募捐资格
 //! applications decided by the registration officer of the organization's region within the
 //! legal deadline, fundraising plan filing (募捐方案备案) with a filing number issued by the
-//! database, the public list and page of plans, disclosures (信息公开), and supervision
+//! database, closing or withdrawing a plan (募捐方案的终止与撤回, [`model::closure`]), the
+//! public list and page of plans, disclosures (信息公开), and supervision
 //! warnings (监管预警). Whether a plan takes donations is one pure rule,
 //! [`model::open_for_donation`]: the donation intake applies it to plan facts it reuses for a
 //! second, and [`store::plan_open_for_donation`] applies it to a fresh read.
@@ -43,6 +44,15 @@ pub const SUPERVISORS: &[Role] = &[
     Role::Inspector,
 ];
 
+/// Who closes or withdraws a filed plan: the charity (an org_admin acting for it) or a
+/// registration officer of its region.
+pub const CLOSERS: &[Role] = &[
+    Role::OrgAdmin,
+    Role::CountyOfficer,
+    Role::CityOfficer,
+    Role::ProvinceOfficer,
+];
+
 const fn app_scope(roles: &'static [Role]) -> Access {
     Access::scoped(roles, Scope::Object(ObjectKind::CharityApplication, "id"))
 }
@@ -64,6 +74,7 @@ pub fn routes() -> Routes {
         .api(Access::PUBLIC, routes!(api::plans))
         .api(Access::PUBLIC, routes!(api::plan))
         .api(plan_scope(APPLICANTS), routes!(api::disclose))
+        .api(plan_scope(CLOSERS), routes!(api::close_plan))
         .api(Access::roles(SUPERVISORS), routes!(api::supervision))
         .page("/charity", &["GET"], Access::PUBLIC, get(pages::home))
         .page(
@@ -107,6 +118,12 @@ pub fn routes() -> Routes {
             &["POST"],
             plan_scope(APPLICANTS),
             post(pages::disclose),
+        )
+        .page(
+            "/charity/plans/{filing_no}/close",
+            &["POST"],
+            plan_scope(CLOSERS),
+            post(pages::close_plan),
         )
         .page(
             "/charity/supervision",

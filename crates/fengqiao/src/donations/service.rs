@@ -3,9 +3,9 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -96,10 +96,12 @@ pub fn check_key(key: Option<&str>) -> AppResult<String> {
 /// How long a plan read for a donation is reused. Donations to one plan come in bursts (a
 /// campaign), and reading the plan once a second instead of once a donation takes a query off
 /// every request (see BENCHMARKS.md). Nothing is lost to the reuse: the fundraising period is
-/// checked against today on every donation, and a change of status (a plan closed by the
-/// registry, possibly in another process) is seen within this time, a window of the same kind
-/// as a status change committed while a donation is being written. Unknown filing numbers are
-/// not remembered: a plan filed a moment ago is found at once.
+/// checked against today on every donation; a plan closed through this process is forgotten at
+/// once ([`PlanCache::forget`]), and any other change of status (a plan closed in another
+/// process, a qualification revoked) is seen within this time, a window of the same kind as a
+/// status change committed while a donation is being written. The time is the injected
+/// clock's, so tests cross it without waiting. Unknown filing numbers are not remembered: a
+/// plan filed a moment ago is found at once.
 pub const PLAN_CACHE_TTL: Duration = Duration::from_secs(1);
 /// Plans remembered at most (expired ones are dropped when the cache is full).
 const PLAN_CACHE_MAX: usize = 10_000;
@@ -118,14 +120,26 @@ pub struct PlanFacts {
 #[derive(Debug, Clone, Default)]
 pub struct PlanCache(Arc<Mutex<PlanMap>>);
 
-/// Filing number → when read, and what was read.
-type PlanMap = HashMap<String, (Instant, Arc<PlanFacts>)>;
+/// Filing number → when read (on the injected clock), and what was read.
+type PlanMap = HashMap<String, (DateTime<Utc>, Arc<PlanFacts>)>;
+
+/// Read at `at`, still usable at `now`: less than [`PLAN_CACHE_TTL`] ago. A clock set back
+/// (`now` before `at`) makes every entry stale rather than fresh for longer.
+fn fresh(at: DateTime<Utc>, now: DateTime<Utc>) -> bool {
+    (now - at).to_std().is_ok_and(|age| age < PLAN_CACHE_TTL)
+}
 
 impl PlanCache {
-    /// The facts of the plan with this filing number, read at most [`PLAN_CACHE_TTL`] ago.
-    pub async fn get(&self, db: &Db, filing_no: &str) -> AppResult<Option<Arc<PlanFacts>>> {
+    /// The facts of the plan with this filing number, read at most [`PLAN_CACHE_TTL`] before
+    /// `now` (the clock's).
+    pub async fn get(
+        &self,
+        db: &Db,
+        now: DateTime<Utc>,
+        filing_no: &str,
+    ) -> AppResult<Option<Arc<PlanFacts>>> {
         if let Some((at, facts)) = self.lock().get(filing_no)
-            && at.elapsed() < PLAN_CACHE_TTL
+            && fresh(*at, now)
         {
             // Shared, not copied: a hit costs a lock and a reference count.
             return Ok(Some(facts.clone()));
@@ -149,13 +163,19 @@ impl PlanCache {
         });
         let mut map = self.lock();
         if map.len() >= PLAN_CACHE_MAX {
-            map.retain(|_, (at, _)| at.elapsed() < PLAN_CACHE_TTL);
+            map.retain(|_, (at, _)| fresh(*at, now));
             if map.len() >= PLAN_CACHE_MAX {
                 map.clear();
             }
         }
-        map.insert(filing_no.to_string(), (Instant::now(), facts.clone()));
+        map.insert(filing_no.to_string(), (now, facts.clone()));
         Ok(Some(facts))
+    }
+
+    /// Drops what was read of the plan, so that the next donation reads it again (after this
+    /// process changed it: closed, say).
+    pub fn forget(&self, filing_no: &str) {
+        self.lock().remove(filing_no);
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, PlanMap> {
@@ -171,7 +191,7 @@ pub async fn open_plan(state: &AppState, project: &str) -> AppResult<PlanRef> {
     let facts = state
         .donations
         .plans
-        .get(&state.db, project.trim())
+        .get(&state.db, state.clock.now(), project.trim())
         .await?
         .ok_or_else(|| {
             AppError::invalid(

@@ -24,6 +24,11 @@ struct Assets;
 #[derive(Debug, Clone)]
 pub struct CsrfToken(pub String);
 
+/// An officer's unread notifications, put into the request for the navigation by
+/// `registry::pages::notifications::unread_badge`.
+#[derive(Debug, Clone, Copy)]
+pub struct UnreadNotifications(pub i64);
+
 /// Everything the layout needs; every page template has one as `ctx`.
 #[derive(Debug, Clone)]
 pub struct PageCtx {
@@ -32,12 +37,16 @@ pub struct PageCtx {
     pub csrf: String,
     pub actor: Actor,
     pub path: String,
+    /// The officer's unread notifications (`None` for everyone else).
+    pub unread: Option<i64>,
 }
 
 /// One entry of the navigation.
 pub struct NavItem {
     pub href: &'static str,
     pub key: &'static str,
+    /// A count shown beside it (unread notifications), when there is one.
+    pub count: Option<i64>,
 }
 
 impl PageCtx {
@@ -85,7 +94,11 @@ impl PageCtx {
 
     /// Navigation for the actor's role.
     pub fn nav(&self) -> Vec<NavItem> {
-        let item = |href, key| NavItem { href, key };
+        let item = |href, key| NavItem {
+            href,
+            key,
+            count: None,
+        };
         let mut items = vec![
             item("/", "nav.home"),
             item("/register", "nav.register"),
@@ -97,6 +110,12 @@ impl PageCtx {
         let role = self.actor.role();
         if role.is_some_and(|r| crate::registry::PARTICIPANTS.contains(&r)) {
             items.push(item("/registry", "nav.registry"));
+        }
+        if role.is_some_and(|r| super::auth::Role::OFFICERS.contains(&r)) {
+            items.push(NavItem {
+                count: self.unread.filter(|n| *n > 0),
+                ..item("/notifications", "nav.notifications")
+            });
         }
         if role.is_some_and(|r| crate::admin::AUDIT_READERS.contains(&r)) {
             items.push(item("/admin/audit", "nav.audit"));
@@ -140,6 +159,7 @@ fn page_ctx(jar: &CookieJar, parts: &axum::http::request::Parts) -> PageCtx {
             .cloned()
             .unwrap_or(Actor::Public),
         path: parts.uri.path().to_string(),
+        unread: parts.extensions.get::<UnreadNotifications>().map(|u| u.0),
     }
 }
 

@@ -110,11 +110,39 @@ pub fn routes() -> Routes {
             Access::roles(Role::OFFICERS),
             routes!(governance_api::notifications),
         )
+        .api(
+            Access::roles(Role::OFFICERS),
+            routes!(governance_api::mark_read),
+        )
+        .page(
+            "/notifications",
+            &["GET"],
+            Access::roles(Role::OFFICERS),
+            get(pages::notifications::list),
+        )
+        .page(
+            "/notifications/{id}/read",
+            &["POST"],
+            Access::roles(Role::OFFICERS),
+            post(pages::notifications::mark_read),
+        )
         .page(
             "/registry/organizations/{uscc}/governance",
             &["GET", "POST"],
             org_scope(GOVERNANCE_EDITORS),
             get(pages::governance::form).post(pages::governance::submit),
+        )
+        .page(
+            "/registry/organizations/{uscc}/accounts",
+            &["GET", "POST"],
+            org_scope(Role::OFFICERS),
+            get(pages::accounts::list).post(pages::accounts::grant),
+        )
+        .page(
+            "/registry/organizations/{uscc}/accounts/{username}/revoke",
+            &["POST"],
+            org_scope(Role::OFFICERS),
+            post(pages::accounts::revoke),
         )
         .page(
             "/registry/overdue",

@@ -11,6 +11,7 @@ use uuid::Uuid;
 
 use crate::{TestApp, assert_problem, each_backend};
 
+mod closing;
 mod contested;
 mod pages;
 mod refusals;

@@ -101,3 +101,167 @@ async fn an_organization_account_acts_only_for_its_own_organizations() {
     })
     .await;
 }
+
+/// The officers' page of an organization's accounts: grant by the form, listed, revoke by its
+/// button, each audited as the API is; a bad username is shown by its field and changes
+/// nothing; another region's officer and an organization account are refused.
+#[tokio::test]
+async fn officers_grant_and_revoke_organization_accounts_on_the_page() {
+    each_backend(|app: TestApp| async move {
+        let db = &app.state.db;
+        let (_, uscc) = fengqiao::testkit::registered_organization(
+            db,
+            "西湖区邻里互助会",
+            "330106",
+            4243,
+            day("2019-01-01"),
+        )
+        .await
+        .unwrap();
+        let page = app.url(&format!("/registry/organizations/{uscc}/accounts"));
+        let (xihu, csrf) = crate::accounts::browser_login(&app, "xihu").await;
+        let html = xihu
+            .get(app.url(&format!("/registry/organizations/{uscc}")))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            html.contains("id=\"accounts-link\""),
+            "the organization's page links the accounts page for its officers"
+        );
+        let r = xihu.get(&page).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        assert!(r.text().await.unwrap().contains("id=\"accounts-none\""));
+        let grants = "SELECT COUNT(*) FROM audit_log WHERE action = 'organization.account_grant'";
+        let bound = "SELECT COUNT(*) FROM organization_accounts";
+
+        // Granted through the form, then listed with its revoke button.
+        let r = xihu
+            .post(&page)
+            .form(&[("_csrf", csrf.as_str()), ("username", " orgadmin ")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        assert_eq!(
+            r.headers()["location"],
+            format!("/registry/organizations/{uscc}/accounts")
+        );
+        let html = xihu.get(&page).send().await.unwrap().text().await.unwrap();
+        assert!(
+            html.contains("<code>orgadmin</code>") && html.contains("id=\"revoke-orgadmin\""),
+            "{html}"
+        );
+        assert_eq!(app.scalar(bound).await, 1);
+        assert_eq!(app.scalar(grants).await, 1);
+
+        // A bad username: the page again (422) with the message by the field; nothing changed.
+        for (username, message) in [
+            ("nobody", "没有这个账号"),
+            ("xihu", "该账号不是社会组织管理员账号"),
+            ("", "没有这个账号"),
+        ] {
+            let r = xihu
+                .post(&page)
+                .form(&[("_csrf", csrf.as_str()), ("username", username)])
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{username}");
+            let html = r.text().await.unwrap();
+            assert!(
+                html.contains("id=\"f-username-err\"") && html.contains(message),
+                "{username}: {html}"
+            );
+            assert!(html.contains("aria-invalid=\"true\""));
+            assert!(
+                html.contains(&format!("value=\"{username}\"")),
+                "what was typed is kept"
+            );
+        }
+        assert_eq!(app.scalar(bound).await, 1);
+        assert_eq!(app.scalar(grants).await, 1);
+
+        // Another region's officer, and an organization account, are refused; nothing changed.
+        let (binjiang, bcsrf) = crate::accounts::browser_login(&app, "binjiang").await;
+        let html = binjiang
+            .get(app.url(&format!("/registry/organizations/{uscc}")))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(!html.contains("id=\"accounts-link\""));
+        assert_eq!(
+            binjiang.get(&page).send().await.unwrap().status(),
+            StatusCode::FORBIDDEN
+        );
+        let r = binjiang
+            .post(&page)
+            .form(&[("_csrf", bcsrf.as_str()), ("username", "orgadmin")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::FORBIDDEN);
+        let revoke = format!("{page}/orgadmin/revoke");
+        let r = binjiang
+            .post(&revoke)
+            .form(&[("_csrf", bcsrf.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::FORBIDDEN);
+        let (orgadmin, ocsrf) = crate::accounts::browser_login(&app, "orgadmin").await;
+        assert_eq!(
+            orgadmin.get(&page).send().await.unwrap().status(),
+            StatusCode::FORBIDDEN
+        );
+        let r = orgadmin
+            .post(&revoke)
+            .form(&[("_csrf", ocsrf.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::FORBIDDEN);
+        assert_eq!(app.scalar(bound).await, 1);
+        assert_eq!(
+            app.scalar(
+                "SELECT COUNT(*) FROM audit_log WHERE action = 'organization.account_revoke'"
+            )
+            .await,
+            0
+        );
+
+        // Revoked by its button: gone from the list, audited; a second revoke finds nothing.
+        let r = xihu
+            .post(&revoke)
+            .form(&[("_csrf", csrf.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let html = xihu.get(&page).send().await.unwrap().text().await.unwrap();
+        assert!(html.contains("id=\"accounts-none\""), "{html}");
+        assert_eq!(app.scalar(bound).await, 0);
+        assert_eq!(
+            app.scalar(
+                "SELECT COUNT(*) FROM audit_log WHERE action = 'organization.account_revoke'"
+            )
+            .await,
+            1
+        );
+        let r = xihu
+            .post(&revoke)
+            .form(&[("_csrf", csrf.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::NOT_FOUND);
+        app
+    })
+    .await;
+}

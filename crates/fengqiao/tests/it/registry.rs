@@ -10,6 +10,7 @@ mod contested;
 mod forms;
 mod governance;
 mod lifecycle;
+mod notifications;
 
 /// A synthetic identity number (unassigned region 330199, DOMAIN.md §1.2).
 pub(crate) fn id_number(year: i32, seq: u16) -> String {

@@ -3,6 +3,7 @@
 //! whether a plan is open for donations. Pure: thresholds in [`rules`], supervision warnings in
 //! [`supervision`].
 
+pub mod closure;
 pub mod rules;
 pub mod supervision;
 
@@ -275,6 +276,8 @@ pub struct PlanView {
     pub emergency: bool,
     pub open_today: bool,
     pub disclosures: Vec<Disclosure>,
+    /// When, how and why it was closed or withdrawn (`None` while filed).
+    pub closure: Option<closure::Closure>,
 }
 
 /// 信息公开: one disclosure about a plan.

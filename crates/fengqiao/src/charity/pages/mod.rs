@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::Form;
 
 use super::model::{ApplicationView, PlanView, rules};
-use super::service::{self, CharityWarnings, DecisionBody, NewDisclosure, parse_id};
+use super::service::{self, CharityWarnings, ClosePlan, DecisionBody, NewDisclosure, parse_id};
 use super::store::{self, OrgStatus, PlanItem};
 use crate::platform::auth::Role;
 use crate::platform::extract::Query;
@@ -184,6 +184,8 @@ pub struct PlanPage {
     pub view: PlanView,
     pub error: Option<(String, String)>,
     pub may_disclose: bool,
+    /// The close button: the charity acting for itself or an officer of its region, while filed.
+    pub may_close: bool,
 }
 
 impl PlanPage {
@@ -193,6 +195,13 @@ impl PlanPage {
             .filter(|(f, _)| f == field)
             .map(|(_, m)| m.clone())
     }
+    /// The message of the close form that names no field of it (a plan closed already).
+    pub fn close_error(&self) -> Option<String> {
+        crate::platform::web::general_message(
+            &self.error,
+            &["kind", "disclosed_on", "summary", "reason"],
+        )
+    }
 }
 
 async fn plan_page(
@@ -200,6 +209,16 @@ async fn plan_page(
     ctx: PageCtx,
     filing_no: &str,
     error: Option<(String, String)>,
+) -> AppResult<Response> {
+    plan_page_with(state, ctx, filing_no, error, None).await
+}
+
+async fn plan_page_with(
+    state: &AppState,
+    ctx: PageCtx,
+    filing_no: &str,
+    error: Option<(String, String)>,
+    status: Option<axum::http::StatusCode>,
 ) -> AppResult<Response> {
     let view = service::plan_view(state, filing_no).await?;
     let may_disclose = match ctx.actor.user() {
@@ -209,16 +228,22 @@ async fn plan_page(
             .is_some_and(|r| u.region.contains(&r)),
         _ => false,
     };
-    let status = if error.is_some() {
+    let may_close = view.plan.status == "filed"
+        && ctx.logged_in()
+        && service::may_close(state, &ctx.actor, &view.plan)
+            .await
+            .is_ok();
+    let status = status.unwrap_or(if error.is_some() {
         axum::http::StatusCode::UNPROCESSABLE_ENTITY
     } else {
         axum::http::StatusCode::OK
-    };
+    });
     let mut resp = render(&PlanPage {
         ctx,
         view,
         error,
         may_disclose,
+        may_close,
     });
     *resp.status_mut() = status;
     Ok(resp)
@@ -245,6 +270,25 @@ pub async fn disclose(
         Err(AppError::Invalid { field, message, .. }) => {
             let msg = message.in_lang(ctx.lang);
             plan_page(&state, ctx, &filing_no, Some((field, msg))).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// The close form on the plan page: closes or withdraws it with the reason typed.
+pub async fn close_plan(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(filing_no): Path<String>,
+    Form(b): Form<ClosePlan>,
+) -> AppResult<Response> {
+    match service::close_plan(&state, &ctx.actor, &filing_no, &b).await {
+        Ok(v) => {
+            Ok(Redirect::to(&format!("/charity/plans/{}", seg(&v.plan.filing_no))).into_response())
+        }
+        Err(e @ (AppError::Invalid { .. } | AppError::Conflict { .. })) => {
+            let error = Some(crate::platform::web::form_error(&ctx, &e));
+            plan_page_with(&state, ctx, &filing_no, error, Some(e.status())).await
         }
         Err(e) => Err(e),
     }

@@ -8,8 +8,8 @@ mod plans;
 pub mod supervision;
 
 pub use plans::{
-    PlanDetails, PlanItem, add_disclosure, disclosures, file_plan, list_plans, plan_by_filing_no,
-    plan_details, plan_open_for_donation,
+    PlanDetails, PlanItem, add_disclosure, already_closed, close_plan, closure, disclosures,
+    file_plan, list_plans, plan_by_filing_no, plan_by_key, plan_details, plan_open_for_donation,
 };
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
@@ -59,11 +59,17 @@ pub async fn application_region(db: &Db, id: Uuid) -> AppResult<Option<String>> 
         .bind(id).fetch_optional(pool).await?))
 }
 
-/// The region of the organization that filed a plan, for the access check.
-pub async fn plan_region(db: &Db, filing_no: &str) -> AppResult<Option<String>> {
+/// The region of the organization that filed a plan (named by its filing number or its id),
+/// for the access check.
+pub async fn plan_region(db: &Db, key: &str) -> AppResult<Option<String>> {
+    if let Ok(id) = Uuid::parse_str(key.trim()) {
+        return Ok(with_db!(db, pool => sqlx::query_scalar::<_, String>(
+            "SELECT o.region_code FROM fundraising_plans p JOIN organizations o ON o.id = p.organization_id WHERE p.id = $1")
+            .bind(id).fetch_optional(pool).await?));
+    }
     Ok(with_db!(db, pool => sqlx::query_scalar::<_, String>(
         "SELECT o.region_code FROM fundraising_plans p JOIN organizations o ON o.id = p.organization_id WHERE p.filing_no = $1")
-        .bind(filing_no).fetch_optional(pool).await?))
+        .bind(key).fetch_optional(pool).await?))
 }
 
 pub async fn organization_by_uscc(db: &Db, uscc: &str) -> AppResult<Option<OrgFacts>> {

@@ -6,6 +6,7 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde_json::json;
 use uuid::Uuid;
 
+use super::super::model::closure::Closure;
 use super::super::model::{self, Closed, Disclosure, Plan, rules};
 use super::{charity, organization, unique_as};
 use crate::platform::auth::Actor;
@@ -191,4 +192,70 @@ pub async fn add_disclosure(
         }).await?;
     });
     Ok(())
+}
+
+/// The plan named by its filing number (备案编号) or by its id, whatever its status.
+pub async fn plan_by_key(db: &Db, key: &str) -> AppResult<Option<Plan>> {
+    let key = key.trim();
+    let Ok(id) = Uuid::parse_str(key) else {
+        return plan_by_filing_no(db, key).await;
+    };
+    let sql = format!("SELECT {PLAN_COLS} FROM fundraising_plans WHERE id = $1");
+    Ok(
+        with_db!(db, pool => sqlx::query_as::<_, Plan>(sqlx::AssertSqlSafe(sql.clone()))
+        .bind(id).fetch_optional(pool).await?),
+    )
+}
+
+/// Closes a filed plan (`closed` or `withdrawn`), audited, with its reason. Only a plan still
+/// `filed` changes: of two closings at once one wins, the other gets the conflict.
+#[allow(clippy::too_many_arguments)]
+pub async fn close_plan(
+    db: &Db,
+    now: DateTime<Utc>,
+    today: NaiveDate,
+    actor: &Actor,
+    plan: &Plan,
+    region: &str,
+    status: &str,
+    reason: &str,
+) -> AppResult<()> {
+    let by = actor.user().map(|u| u.user_id);
+    with_tx!(db, tx => {
+        let n = sqlx::query("UPDATE fundraising_plans SET status = $1 WHERE id = $2 AND status = 'filed'")
+            .bind(status).bind(plan.id)
+            .execute(&mut *tx).await?.rows_affected();
+        if n == 0 {
+            return Err(already_closed());
+        }
+        sqlx::query("INSERT INTO fundraising_plan_closures (plan_id, status, closed_on, closed_at, closed_by, reason) VALUES ($1, $2, $3, $4, $5, $6)")
+            .bind(plan.id).bind(status).bind(today).bind(now).bind(by).bind(reason)
+            .execute(&mut *tx).await?;
+        tx.record(now, &Change {
+            actor,
+            action: "fundraising_plan.close",
+            object_kind: "fundraising_plan",
+            object_id: plan.id.to_string(),
+            region_code: Some(region.to_string()),
+            before: Some(json!({"status": plan.status})),
+            after: Some(json!({"status": status, "closed_on": today, "reason": reason})),
+        }).await?;
+    });
+    Ok(())
+}
+
+/// The refusal to close a plan that is closed or withdrawn already.
+pub fn already_closed() -> AppError {
+    AppError::conflict(
+        "charity.plan.already_closed",
+        "该募捐方案已结束或已撤回",
+        "This fundraising plan is closed or withdrawn already",
+    )
+}
+
+/// When, how and why the plan was closed (`None` while it is filed).
+pub async fn closure(db: &Db, plan: Uuid) -> AppResult<Option<Closure>> {
+    Ok(with_db!(db, pool => sqlx::query_as::<_, Closure>(
+        "SELECT status, closed_on, closed_at, reason FROM fundraising_plan_closures WHERE plan_id = $1")
+        .bind(plan).fetch_optional(pool).await?))
 }

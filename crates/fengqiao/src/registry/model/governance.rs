@@ -380,3 +380,13 @@ pub struct AccountGrant {
     #[serde(default)]
     pub username: String,
 }
+
+/// An organization account (社会组织管理员账号) bound to act for an organization, as its officers
+/// see it on the organization's accounts page.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct BoundAccount {
+    pub username: String,
+    pub display_name: String,
+    /// When the binding was made (granted by an officer, or at approval for a founder).
+    pub granted_at: chrono::DateTime<chrono::Utc>,
+}

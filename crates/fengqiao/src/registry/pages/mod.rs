@@ -3,8 +3,10 @@
 //! printable registration certificate. Every step works without JavaScript: plain forms with
 //! the `_csrf` field, one submit button per action.
 
+pub mod accounts;
 pub mod apply;
 pub mod governance;
+pub mod notifications;
 
 use askama::Template;
 use axum::extract::{Path, State};
@@ -381,6 +383,15 @@ impl OrgPage {
                         .is_ok_and(|c| u.region.contains(&c))
                 })
         })
+    }
+    /// Whether the organization-accounts page is for this actor: an officer covering the
+    /// organization's region (the route checks again).
+    pub fn can_manage_accounts(&self) -> bool {
+        self.ctx
+            .actor
+            .role()
+            .is_some_and(|r| crate::platform::auth::Role::OFFICERS.contains(&r))
+            && self.can_edit()
     }
     pub fn funds_yuan(&self) -> String {
         self.org

@@ -343,3 +343,12 @@ pub async fn revoke_account(
         Err(AppError::NotFound)
     }
 }
+
+/// The accounts that act for the organization (officers of its region see them; the route
+/// checks the region).
+pub async fn bound_accounts(
+    state: &AppState,
+    org: &Organization,
+) -> AppResult<Vec<super::super::model::governance::BoundAccount>> {
+    store::accounts(&state.db, org.id).await
+}

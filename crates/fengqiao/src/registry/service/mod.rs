@@ -11,6 +11,7 @@ use super::model::{
 };
 mod create;
 pub mod governance;
+pub mod notifications;
 pub mod overdue;
 pub use create::create;
 

@@ -15,7 +15,7 @@ use std::time::Duration;
 
 use codes::RegionCode;
 
-use super::super::store::overdue::{self as store, Notification, OverdueStep};
+use super::super::store::overdue::{self as store, OverdueStep};
 use crate::platform::auth::Actor;
 use crate::platform::{AppResult, AppState, region_prefix};
 
@@ -33,11 +33,6 @@ pub async fn list(state: &AppState, region: &RegionCode) -> AppResult<Vec<Overdu
         LIST_LIMIT,
     )
     .await
-}
-
-/// Notifications addressed to the region.
-pub async fn notifications(state: &AppState, region: &RegionCode) -> AppResult<Vec<Notification>> {
-    store::notifications(&state.db, region.as_str(), LIST_LIMIT).await
 }
 
 /// The region above the one handling an application (its stored parent; the structural one

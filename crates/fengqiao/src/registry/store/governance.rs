@@ -7,7 +7,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::super::model::Organization;
-use super::super::model::governance::{Member, MemberInput, OrgLink, PartyRecord};
+use super::super::model::governance::{BoundAccount, Member, MemberInput, OrgLink, PartyRecord};
 use super::ORG_COLS;
 use crate::platform::auth::Actor;
 use crate::platform::db::Db;
@@ -267,6 +267,14 @@ pub async fn active_in(db: &Db, prefix: &str, limit: i64) -> AppResult<Vec<Organ
         with_db!(db, pool => sqlx::query_as::<_, Organization>(sqlx::AssertSqlSafe(sql.clone()))
         .bind(prefix).bind(limit).fetch_all(pool).await?),
     )
+}
+
+/// The accounts bound to act for the organization, by username.
+pub async fn accounts(db: &Db, org: Uuid) -> AppResult<Vec<BoundAccount>> {
+    Ok(with_db!(db, pool => sqlx::query_as::<_, BoundAccount>(
+        "SELECT u.username, u.display_name, oa.granted_at FROM organization_accounts oa \
+         JOIN users u ON u.id = oa.user_id WHERE oa.organization_id = $1 ORDER BY u.username")
+        .bind(org).fetch_all(pool).await?))
 }
 
 /// Binds an account to the organization it acts for, audited; a grant already held is kept.

@@ -4,6 +4,7 @@
 
 mod approve;
 pub mod governance;
+pub mod notifications;
 pub mod overdue;
 pub use approve::{USCC_ATTEMPTS, approve};
 

@@ -83,30 +83,3 @@ pub async fn notify(
     });
     Ok(told)
 }
-
-/// A notification as its recipient reads it.
-#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
-pub struct Notification {
-    pub id: Uuid,
-    pub created_at: DateTime<Utc>,
-    /// `step_overdue`.
-    pub kind: String,
-    /// `officer` (the region handling the application) or `superior` (the region above).
-    pub audience: String,
-    pub recipient_region: String,
-    pub application_id: Uuid,
-    pub application_name: String,
-    pub application_region: String,
-    pub step: String,
-    pub deadline: NaiveDate,
-}
-
-/// Notifications addressed to exactly this region, newest first.
-pub async fn notifications(db: &Db, region: &str, limit: i64) -> AppResult<Vec<Notification>> {
-    Ok(with_db!(db, pool => sqlx::query_as::<_, Notification>(
-        "SELECT n.id, n.created_at, n.kind, n.audience, n.recipient_region, n.application_id, a.name AS application_name, \
-                a.region_code AS application_region, n.step, n.deadline \
-         FROM notifications n JOIN applications a ON a.id = n.application_id \
-         WHERE n.recipient_region = $1 ORDER BY n.created_at DESC, n.id DESC LIMIT $2")
-        .bind(region).bind(limit).fetch_all(pool).await?))
-}

@@ -9,7 +9,7 @@ use crate::accounts::browser_login;
 use crate::{TestApp, assert_problem, each_backend};
 
 /// Drives a direct-registration application to review; returns its id.
-async fn in_review(app: &TestApp, org: &str, xihu: &str) -> String {
+pub(super) async fn in_review(app: &TestApp, org: &str, xihu: &str) -> String {
     let mut body = super::establishment("超期测试协会", "charity", json!([]));
     body["supervisory_unit"] = Value::Null;
     let (s, a) = post(app, Some(org), "/api/v1/applications", body).await;
@@ -40,7 +40,7 @@ async fn in_review(app: &TestApp, org: &str, xihu: &str) -> String {
     id
 }
 
-fn at_nine_in_shanghai(d: chrono::NaiveDate) -> chrono::DateTime<chrono::Utc> {
+pub(super) fn at_nine_in_shanghai(d: chrono::NaiveDate) -> chrono::DateTime<chrono::Utc> {
     d.and_hms_opt(1, 0, 0).unwrap().and_utc()
 }
 
@@ -85,13 +85,13 @@ async fn a_step_due_today_is_not_overdue_due_yesterday_it_is_and_both_levels_are
         assert_eq!(fengqiao::registry::service::overdue::flag(&app.state).await.unwrap(), 4);
         assert_eq!(fengqiao::registry::service::overdue::flag(&app.state).await.unwrap(), 0);
         let (_, v) = app.get_as(Some(&xihu), "/api/v1/notifications").await;
-        assert_eq!(v.as_array().unwrap().len(), 2, "{v}");
-        assert!(v.as_array().unwrap().iter().all(|n| n["audience"] == "officer"));
+        assert_eq!(v["notifications"].as_array().unwrap().len(), 2, "{v}");
+        assert!(v["notifications"].as_array().unwrap().iter().all(|n| n["audience"] == "officer"));
         let (_, v) = app.get_as(Some(&city), "/api/v1/notifications").await;
-        assert_eq!(v.as_array().unwrap().len(), 2, "{v}");
-        assert!(v.as_array().unwrap().iter().all(|n| n["audience"] == "superior" && n["recipient_region"] == "330100"));
+        assert_eq!(v["notifications"].as_array().unwrap().len(), 2, "{v}");
+        assert!(v["notifications"].as_array().unwrap().iter().all(|n| n["audience"] == "superior" && n["recipient_region"] == "330100"));
         let (_, v) = app.get_as(Some(&binjiang), "/api/v1/notifications").await;
-        assert_eq!(v, json!([]));
+        assert_eq!(v, json!({"unread": 0, "notifications": []}));
         let (_, v) = app.get_as(Some(&city), overdue).await;
         assert!(v[0]["notified_at"].is_string());
         assert_eq!(app.scalar("SELECT COUNT(*) FROM outbox WHERE kind = 'application.step_overdue'").await, 2);

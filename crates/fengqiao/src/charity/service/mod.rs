@@ -5,6 +5,9 @@ use chrono::{Datelike, NaiveDate};
 use serde::Deserialize;
 use uuid::Uuid;
 
+mod close;
+pub use close::{ClosePlan, close_plan, may_close};
+
 use super::model::supervision::{self, Warning};
 use super::model::{self, Application, ApplicationView, Disclosure, Kind, Plan, PlanView, rules};
 use super::store::{self, PlanDetails};
@@ -402,6 +405,7 @@ pub async fn plan_view(state: &AppState, filing_no: &str) -> AppResult<PlanView>
         model::open_for_donation(&plan, &org.status, charity.as_ref(), state.clock.today()).is_ok();
     Ok(PlanView {
         disclosures: store::disclosures(&state.db, plan.id).await?,
+        closure: store::closure(&state.db, plan.id).await?,
         organization_name: org.name,
         organization_uscc: org.uscc,
         qualification_no: charity.and_then(|c| c.qualification_no),
