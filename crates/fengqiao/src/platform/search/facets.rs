@@ -187,13 +187,16 @@ pub struct SegmentTables(Mutex<HashMap<SegmentId, Arc<SegmentTable>>>);
 
 impl SegmentTables {
     pub(super) fn of(&self, reader: &SegmentReader) -> tantivy::Result<Arc<SegmentTable>> {
-        let id = reader.segment_id();
-        if let Some(t) = self.lock().get(&id) {
+        // Read under the lock: the first questions after a new segment appears wait for one
+        // reading instead of each making its own (tables are read ahead at open and at each
+        // reload, so this is rare).
+        let mut map = self.lock();
+        if let Some(t) = map.get(&reader.segment_id()) {
             return Ok(t.clone());
         }
-        // Read outside the lock; two first queries may both read, one table is kept.
         let table = Arc::new(SegmentTable::read(reader)?);
-        Ok(self.lock().entry(id).or_insert(table).clone())
+        map.insert(reader.segment_id(), table.clone());
+        Ok(table)
     }
 
     /// Reads a segment's table ahead, with the region facet of the whole province (cities).

@@ -255,6 +255,7 @@ impl SearchIndex {
         }));
         me.0.seen
             .store(me.applied_outbox_id().unwrap_or(0), Ordering::SeqCst);
+        me.after_reload();
         Ok(me)
     }
 
