@@ -252,7 +252,23 @@ pub async fn donate(
             ),
         ));
     }
-    let plan = open_plan(state, &req.project).await?;
+    let plan = match open_plan(state, &req.project).await {
+        Ok(plan) => plan,
+        // A retry of a donation already made gets that donation, even when the plan has
+        // closed (or its period ended) since: the donor's first request went through. Looked
+        // up only on this path, so giving to an open plan pays no extra query.
+        Err(refused) => {
+            return match store::donation_by_key(&state.db, &key).await? {
+                Some(prev)
+                    if prev.project == req.project.trim() && prev.amount_fen == amount_fen =>
+                {
+                    Ok((prev, false))
+                }
+                Some(_) => Err(store::key_reused()),
+                None => Err(refused),
+            };
+        }
+    };
     let charge = ChargeRequest {
         idempotency_key: key.clone(),
         amount_fen,

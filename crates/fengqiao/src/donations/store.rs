@@ -120,8 +120,16 @@ pub async fn donation(db: &Db, id: Uuid) -> AppResult<Option<DonationRow>> {
     )
 }
 
+/// The donation stored under an idempotency key, if any.
+pub async fn donation_by_key(db: &Db, key: &str) -> AppResult<Option<DonationRow>> {
+    let sql = format!("{DONATION_SQL} WHERE d.idempotency_key = $1");
+    Ok(
+        with_db!(db, pool => sqlx::query_as::<_, DonationRow>(sqlx::AssertSqlSafe(sql.clone())).bind(key).fetch_optional(pool).await?),
+    )
+}
+
 /// The reason a retried request is refused: its key was used for a different donation.
-fn key_reused() -> AppError {
+pub fn key_reused() -> AppError {
     AppError::Conflict {
         code: "donations.idempotency_key_reused".into(),
         field: Some("Idempotency-Key".into()),

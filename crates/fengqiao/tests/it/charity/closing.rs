@@ -110,6 +110,19 @@ async fn a_closed_plan_says_why_and_takes_no_more_donations() {
             Some("project"),
         );
         assert_eq!(counts(&app).await, before);
+        // A retry of the donation made before the closing still gets that donation (200, the
+        // same id); the same key for another amount is a conflict; nothing changes.
+        let (s, first) = give(&app, Some("before-close"), &donation(5_000, "test_confirm")).await;
+        assert_eq!(s, StatusCode::OK, "{first}");
+        assert_eq!(first["status"], "confirmed");
+        let r = give(&app, Some("before-close"), &donation(6_000, "test_confirm")).await;
+        assert_problem(
+            &r,
+            StatusCode::CONFLICT,
+            "donations.idempotency_key_reused",
+            Some("Idempotency-Key"),
+        );
+        assert_eq!(counts(&app).await, before);
         // Closed once: a second closing is a conflict and changes nothing.
         let r = app
             .send_as(Method::POST, Some(&orgadmin), &close, &reason)
@@ -190,14 +203,7 @@ async fn the_plan_page_closes_and_withdraws_with_the_reason_by_its_field() {
             .unwrap();
         let page = app.url(&format!("/charity/plans/{}", urlencoding(PLAN)));
         let (browser, csrf) = crate::accounts::browser_login(&app, "orgadmin").await;
-        let html = browser
-            .get(&page)
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let html = crate::page_text(&browser, &page).await;
         assert!(html.contains("id=\"form-close\""), "the charity's button");
         // Not its charity: no button for it.
         let html = browser
@@ -234,14 +240,7 @@ async fn the_plan_page_closes_and_withdraws_with_the_reason_by_its_field() {
             .await
             .unwrap();
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
-        let html = browser
-            .get(&page)
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let html = crate::page_text(&browser, &page).await;
         assert!(
             html.contains("id=\"closure\"")
                 && html.contains("项目提前完成")
