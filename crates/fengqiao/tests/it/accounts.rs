@@ -227,14 +227,7 @@ async fn a_browser_session_is_httponly_samesite_and_forms_need_the_csrf_token() 
             .unwrap();
         assert!(set_cookie.contains("HttpOnly"), "{set_cookie}");
         assert!(set_cookie.contains("SameSite=Lax"), "{set_cookie}");
-        let home = c
-            .get(app.url("/"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let home = crate::page_text(&c, app.url("/")).await;
         assert!(home.contains("西湖区局"), "home shows the user");
         // A logged-in form post without the token is refused too.
         let r = c
@@ -289,14 +282,7 @@ async fn a_browser_session_is_httponly_samesite_and_forms_need_the_csrf_token() 
                 .await,
             0
         );
-        let home = c
-            .get(app.url("/"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let home = crate::page_text(&c, app.url("/")).await;
         assert!(!home.contains("西湖区局"));
         app
     })
@@ -376,14 +362,7 @@ async fn a_user_with_two_roles_switches_between_them() {
             .await
             .unwrap();
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
-        let home = c
-            .get(app.url("/"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let home = crate::page_text(&c, app.url("/")).await;
         assert!(home.contains("检查人员 · 330108"), "{home}");
         // Another user's grant cannot be taken over.
         let other = store::user_by_username(&app.state.db, "admin")
@@ -489,14 +468,7 @@ async fn malformed_json_and_queries_are_problems_naming_the_field() {
 async fn the_accounts_page_creates_an_account_and_shows_bad_input_by_the_form() {
     each_backend(|app: TestApp| async move {
         let (c, token) = browser_login(&app, "admin").await;
-        let page = c
-            .get(app.url("/admin/users"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let page = crate::page_text(&c, app.url("/admin/users")).await;
         assert!(page.contains("binjiang"), "lists the accounts");
         let form = |region: &'static str, password: &'static str| {
             vec![

@@ -215,7 +215,7 @@ async fn recognition_then_qualification_then_a_filed_plan_on_its_public_page() {
         let page = TestApp::client().get(app.url(&format!("/charity/plans/{}", seg(&filing_no))))
             .send().await.unwrap().text().await.unwrap();
         assert!(page.contains("西溪暖冬行动") && page.contains("/projects/"), "{page}");
-        let list_page = TestApp::client().get(app.url("/charity/plans")).send().await.unwrap().text().await.unwrap();
+        let list_page = crate::page_text(&TestApp::client(), app.url("/charity/plans")).await;
         assert!(list_page.contains(&filing_no));
         // Every write was audited.
         assert_eq!(app.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'fundraising_plan.file'").await, 1);

@@ -128,6 +128,18 @@ impl TestApp {
 }
 
 /// Runs `f` once per backend, each with a fresh app.
+/// The text of a page fetched by `client` (anonymous, or a browser with its cookies).
+pub async fn page_text(client: &reqwest::Client, url: impl reqwest::IntoUrl) -> String {
+    client
+        .get(url)
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("page text")
+}
+
 pub async fn each_backend<F, Fut>(f: F)
 where
     F: Fn(TestApp) -> Fut,

@@ -34,7 +34,7 @@ async fn an_organization_account_acts_only_for_its_own_organizations() {
         // The application form offers only the organizations the account acts for.
         let (browser, _) = crate::accounts::browser_login(&app, "orgadmin").await;
         let form_url = app.url("/charity/apply");
-        let form = browser.get(&form_url).send().await.unwrap().text().await.unwrap();
+        let form = crate::page_text(&browser, &form_url).await;
         assert!(!form.contains(&uscc), "not offered before the grant");
         // An officer of the region grants it; another region's officer cannot; only an
         // organization account can be granted.
@@ -54,7 +54,7 @@ async fn an_organization_account_acts_only_for_its_own_organizations() {
         let r = app.send_as(Method::POST, Some(&xihu), &grant_path, &json!({"username": "orgadmin"})).await;
         assert_eq!(r.0, StatusCode::OK, "{}", r.1);
         assert_eq!(app.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'organization.account_grant'").await, 1);
-        let form = browser.get(&form_url).send().await.unwrap().text().await.unwrap();
+        let form = crate::page_text(&browser, &form_url).await;
         assert!(form.contains(&uscc), "offered after the grant");
         let r = app.send_as(Method::POST, Some(&orgadmin), "/api/v1/charity/applications", &apply).await;
         assert_eq!(r.0, StatusCode::CREATED, "{}", r.1);
@@ -120,14 +120,8 @@ async fn officers_grant_and_revoke_organization_accounts_on_the_page() {
         .unwrap();
         let page = app.url(&format!("/registry/organizations/{uscc}/accounts"));
         let (xihu, csrf) = crate::accounts::browser_login(&app, "xihu").await;
-        let html = xihu
-            .get(app.url(&format!("/registry/organizations/{uscc}")))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let html =
+            crate::page_text(&xihu, app.url(&format!("/registry/organizations/{uscc}"))).await;
         assert!(
             html.contains("id=\"accounts-link\""),
             "the organization's page links the accounts page for its officers"
@@ -150,7 +144,7 @@ async fn officers_grant_and_revoke_organization_accounts_on_the_page() {
             r.headers()["location"],
             format!("/registry/organizations/{uscc}/accounts")
         );
-        let html = xihu.get(&page).send().await.unwrap().text().await.unwrap();
+        let html = crate::page_text(&xihu, &page).await;
         assert!(
             html.contains("<code>orgadmin</code>") && html.contains("id=\"revoke-orgadmin\""),
             "{html}"
@@ -187,14 +181,11 @@ async fn officers_grant_and_revoke_organization_accounts_on_the_page() {
 
         // Another region's officer, and an organization account, are refused; nothing changed.
         let (binjiang, bcsrf) = crate::accounts::browser_login(&app, "binjiang").await;
-        let html = binjiang
-            .get(app.url(&format!("/registry/organizations/{uscc}")))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let html = crate::page_text(
+            &binjiang,
+            app.url(&format!("/registry/organizations/{uscc}")),
+        )
+        .await;
         assert!(!html.contains("id=\"accounts-link\""));
         assert_eq!(
             binjiang.get(&page).send().await.unwrap().status(),
@@ -244,7 +235,7 @@ async fn officers_grant_and_revoke_organization_accounts_on_the_page() {
             .await
             .unwrap();
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
-        let html = xihu.get(&page).send().await.unwrap().text().await.unwrap();
+        let html = crate::page_text(&xihu, &page).await;
         assert!(html.contains("id=\"accounts-none\""), "{html}");
         assert_eq!(app.scalar(bound).await, 0);
         assert_eq!(

@@ -115,14 +115,7 @@ async fn the_openapi_document_describes_every_api_route() {
             );
         }
         assert!(doc["components"]["schemas"]["Problem"].is_object());
-        let docs = TestApp::client()
-            .get(app.url("/api/docs"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let docs = crate::page_text(&TestApp::client(), app.url("/api/docs")).await;
         assert!(docs.contains("/api/v1/regions/{code}"));
         app
     })
@@ -175,14 +168,7 @@ async fn pages_speak_english_on_request_and_offer_the_elder_friendly_mode() {
             .unwrap();
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
         assert_eq!(r.headers()["location"], "/regions/330106");
-        let html = c
-            .get(app.url("/regions/330106"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let html = crate::page_text(&c, app.url("/regions/330106")).await;
         assert!(html.contains("lang=\"en\""));
         assert!(html.contains("Townships/streets"));
         assert!(
@@ -190,14 +176,7 @@ async fn pages_speak_english_on_request_and_offer_the_elder_friendly_mode() {
             "no Chinese labels left on an English page"
         );
         c.get(app.url("/prefs/elder/on")).send().await.unwrap();
-        let html = c
-            .get(app.url("/"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let html = crate::page_text(&c, app.url("/")).await;
         assert!(html.contains("class=\"elder\""));
         // An open redirect is refused.
         let r = c

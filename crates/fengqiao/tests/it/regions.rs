@@ -247,14 +247,7 @@ async fn concurrent_creates_of_one_grid_let_exactly_one_win() {
 #[tokio::test]
 async fn the_region_tree_page_shows_counts_and_links_down() {
     each_backend(|app: TestApp| async move {
-        let html = TestApp::client()
-            .get(app.url("/regions/330106"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let html = crate::page_text(&TestApp::client(), app.url("/regions/330106")).await;
         let doc = scraper::Html::parse_document(&html);
         let sel = scraper::Selector::parse("#children a[href='/regions/330106004']").unwrap();
         assert_eq!(doc.select(&sel).count(), 1, "link to 西溪街道");

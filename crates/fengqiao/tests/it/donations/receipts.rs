@@ -80,14 +80,7 @@ async fn the_project_page_gives_through_a_form_and_shows_the_receipt() {
         );
         // A browser: the CSRF cookie and token come from the page.
         let (c, _jar) = crate::accounts::browser();
-        let html = c
-            .get(app.url(&path))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let html = crate::page_text(&c, app.url(&path)).await;
         let field = |name: &str| {
             let at = html.find(&format!("name=\"{name}\" value=\"")).unwrap() + name.len() + 15;
             html[at..at + html[at..].find('"').unwrap()].to_string()

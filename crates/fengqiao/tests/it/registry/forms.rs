@@ -120,14 +120,7 @@ async fn the_form_names_the_bad_field_keeps_the_input_and_stores_nothing() {
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
         let to = r.headers()["location"].to_str().unwrap().to_string();
         assert!(to.starts_with("/registry/applications/"), "{to}");
-        let html = c
-            .get(app.url(&to))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let html = crate::page_text(&c, app.url(&to)).await;
         assert!(html.contains("id=\"do-submit\""), "the founder can submit");
         assert!(!html.contains("id=\"do-accept\""), "but not take intake");
         let t = app.token("orgadmin").await;
@@ -153,14 +146,7 @@ async fn the_form_names_the_bad_field_keeps_the_input_and_stores_nothing() {
             .unwrap();
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
         let (c2, csrf2) = browser_login(&app, "xihu").await;
-        let html = c2
-            .get(app.url(&to))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let html = crate::page_text(&c2, app.url(&to)).await;
         assert!(html.contains("id=\"do-return\"") && html.contains("id=\"do-accept\""));
         // Accepting with materials missing: the page again, 422, with the reason.
         let r = c2

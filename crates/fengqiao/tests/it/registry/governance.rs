@@ -222,14 +222,8 @@ async fn the_governance_form_works_without_javascript_and_names_the_field() {
         ];
         let r = browser.post(&url).form(&link).send().await.unwrap();
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
-        let html = browser
-            .get(app.url(&format!("/registry/organizations/{a}")))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let html =
+            crate::page_text(&browser, app.url(&format!("/registry/organizations/{a}"))).await;
         for s in [
             "监事会",
             "郑监事长",
@@ -242,25 +236,12 @@ async fn the_governance_form_works_without_javascript_and_names_the_field() {
         ] {
             assert!(html.contains(s), "{s} missing");
         }
-        let html = browser
-            .get(app.url(&format!("/registry/organizations/{c}")))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let html =
+            crate::page_text(&browser, app.url(&format!("/registry/organizations/{c}"))).await;
         assert!(html.contains("西湖区茶文化促进会") && html.contains("id=\"org-id\""));
         // An organization administrator may record terms but not the officers' profile.
         let (browser, token) = browser_login(&app, "orgadmin").await;
-        let html = browser
-            .get(&url)
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let html = crate::page_text(&browser, &url).await;
         assert!(!html.contains("id=\"profile-form\""));
         let r = browser
             .post(&url)

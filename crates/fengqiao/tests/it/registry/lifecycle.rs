@@ -98,7 +98,7 @@ async fn a_step_due_today_is_not_overdue_due_yesterday_it_is_and_both_levels_are
         assert_eq!(app.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'application.step_overdue' AND role = 'system'").await, 2);
         // The city officer's page lists his counties' overdue steps and his notifications.
         let (browser, _) = browser_login(&app, "hangzhou").await;
-        let html = browser.get(app.url("/registry/overdue")).send().await.unwrap().text().await.unwrap();
+        let html = crate::page_text(&browser, app.url("/registry/overdue")).await;
         assert!(html.contains("超期测试协会") && html.contains("id=\"notifications\"") && html.contains("上级机关"));
         // A decided step is no longer overdue.
         post(&app, Some(&xihu), &format!("/api/v1/applications/{id}/steps/registration"), json!({"verdict": "approve"})).await;

@@ -127,27 +127,13 @@ async fn an_officer_marks_his_notifications_read_and_sees_what_is_left() {
 
         // The page: the count beside the navigation link; the button marks one read.
         let (browser, csrf) = browser_login(&app, "xihu").await;
-        let html = browser
-            .get(app.url("/regions"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let html = crate::page_text(&browser, app.url("/regions")).await;
         assert!(
             html.contains("href=\"/notifications\"")
                 && html.contains("<span id=\"unread-count\">1</span>"),
             "{html}"
         );
-        let html = browser
-            .get(app.url("/notifications"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let html = crate::page_text(&browser, app.url("/notifications")).await;
         assert!(
             html.contains("超期测试协会") && html.contains(&format!("id=\"read-{second}\"")),
             "{html}"
@@ -164,14 +150,7 @@ async fn an_officer_marks_his_notifications_read_and_sees_what_is_left() {
             .unwrap();
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
         assert_eq!(r.headers()["location"], "/notifications");
-        let html = browser
-            .get(app.url("/notifications?unread=true"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let html = crate::page_text(&browser, app.url("/notifications?unread=true")).await;
         assert!(
             html.contains("id=\"notifications-none\"") && !html.contains("id=\"unread-count\""),
             "{html}"
