@@ -82,7 +82,7 @@ fn args() -> Args {
     }
     let province = a.scale == "province";
     if a.requests == 0 {
-        a.requests = if province { 5000 } else { 1000 };
+        a.requests = if province { 20_000 } else { 1000 };
     }
     if a.like_requests == 0 {
         a.like_requests = if province { 200 } else { 1000 };
@@ -357,15 +357,18 @@ async fn main() -> anyhow::Result<()> {
         }
         println!("{row}");
     }
-    let warm = client.clone();
-    let b = base.clone();
-    drive("warm-up", 4, 100, move |_, q| {
-        let (c, b) = (warm.clone(), b.clone());
-        async move {
-            let _ = c.get(search_url(&b, q)).send().await;
-        }
+    let host = base.trim_start_matches("http://").to_string();
+    // Warm-up, not timed: the same kind of load as the series (50 connections, questions in
+    // counties), so that the first second after a start (threads of the blocking pool
+    // spawned, index pages first touched) is not counted as the steady state. Its questions
+    // ask 10 a page, so that none of them is asked again in the series.
+    let counties = fengqiao::regions::store::codes_at_level(&db, "county", "33%").await?;
+    let warm_counties = counties.clone();
+    drive_http("warm-up", &host, a.clients, 2000, move |i, q| {
+        let county = &warm_counties[(i / QUERIES.len()) % warm_counties.len()];
+        format!("{}&region={county}&per_page=10", search_path(q))
     })
-    .await;
+    .await?;
     let host = base.trim_start_matches("http://").to_string();
     let index_series = if !a.series.contains("cached") {
         Series::skipped("index (HTTP), answers cached")
@@ -381,7 +384,6 @@ async fn main() -> anyhow::Result<()> {
     };
     // Every request a question not asked before (the query in a county, on a page), so the
     // cache never answers: what a query costs the index itself.
-    let counties = fengqiao::regions::store::codes_at_level(&db, "county", "33%").await?;
     let cold_series = if !a.series.contains("new") {
         Series::skipped("index (HTTP), every query new")
     } else {

@@ -199,9 +199,14 @@ impl SegmentTables {
         Ok(table)
     }
 
-    /// Reads a segment's table ahead, with the region facet of the whole province (cities).
+    /// Reads a segment's table ahead, with the region facet at every level (a question in a
+    /// county counts by township: the first such question would otherwise make that level while
+    /// every other question waited).
     pub(super) fn warm(&self, reader: &SegmentReader) -> tantivy::Result<()> {
-        self.of(reader)?.level(LEVELS[0]);
+        let table = self.of(reader)?;
+        for digits in LEVELS {
+            table.level(digits);
+        }
         Ok(())
     }
 
