@@ -6,7 +6,19 @@ use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 
-use super::AppError;
+use super::{AppError, AppResult};
+
+/// An id in a path or form (a UUID), refused naming the field `id` when malformed.
+pub fn parse_id(id: &str) -> AppResult<uuid::Uuid> {
+    uuid::Uuid::parse_str(id).map_err(|_| {
+        AppError::invalid(
+            "id",
+            "id.malformed",
+            "编号格式不正确",
+            "The id is malformed",
+        )
+    })
+}
 
 /// The field a serde message names (`missing field `name``, `unknown field `x``, or a
 /// `path.to.field: …` prefix), else `fallback`.

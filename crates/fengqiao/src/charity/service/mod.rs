@@ -48,16 +48,7 @@ fn date(field: &str, v: &str) -> AppResult<NaiveDate> {
     })
 }
 
-pub fn parse_id(id: &str) -> AppResult<Uuid> {
-    Uuid::parse_str(id).map_err(|_| {
-        AppError::invalid(
-            "id",
-            "id.malformed",
-            "编号格式不正确",
-            "The id is malformed",
-        )
-    })
-}
+pub use crate::platform::extract::parse_id;
 
 /// The organization named by its USCC, which the actor must act for (org_admin: an
 /// organization registered inside the region of his role).

@@ -68,7 +68,7 @@ impl SegmentTop {
                 .select_nth_unstable_by(self.keep - 1, in_segment);
             self.buffer.truncate(self.keep);
         }
-        self.threshold = self.buffer.iter().copied().max_by(|a, b| in_segment(a, b));
+        self.threshold = self.buffer.iter().copied().max_by(in_segment);
     }
 }
 

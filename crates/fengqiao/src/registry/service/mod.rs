@@ -81,16 +81,7 @@ fn refusal(r: Refusal) -> AppError {
     }
 }
 
-pub fn parse_id(id: &str) -> AppResult<Uuid> {
-    Uuid::parse_str(id).map_err(|_| {
-        AppError::invalid(
-            "id",
-            "id.malformed",
-            "编号格式不正确",
-            "The id is malformed",
-        )
-    })
-}
+pub use crate::platform::extract::parse_id;
 
 pub async fn load(state: &AppState, id: Uuid) -> AppResult<Application> {
     store::get(&state.db, id).await?.ok_or(AppError::NotFound)
