@@ -14,7 +14,7 @@ use anyhow::{Context, ensure};
 use fantoccini::{Client, Locator};
 use fengqiao::platform::clock::FixedClock;
 use fengqiao::testkit;
-use fengqiao_e2e::steps::{fill, go, login, logout, select, text};
+use fengqiao_e2e::steps::{fill, go, login, logout, present, select, text};
 use fengqiao_e2e::{Browser, check_a11y, say, screenshot, wait_for};
 
 const ORG: &str = "西湖区龙井助学促进会";
@@ -308,6 +308,29 @@ async fn journey(
         "{list}"
     );
     check_a11y(c, "projects").await?;
+
+    // The campaign ends early: the officer closes the plan with the reason; its page says so.
+    login(c, base, "xihu", "西湖区局").await?;
+    c.goto(&format!(
+        "{base}{}",
+        project.replacen("/projects/", "/charity/plans/", 1)
+    ))
+    .await?;
+    wait_for(c, Locator::Css("#form-close")).await?;
+    go(c, "#do-close").await?;
+    ensure!(
+        wait_for(c, Locator::Css("#f-reason-err")).await.is_ok(),
+        "closing without a reason: the error by the reason"
+    );
+    fill(c, "#f-reason", "受助学生已全部得到资助").await?;
+    go(c, "#do-close").await?;
+    ensure!(
+        text(c, "#close-reason").await? == "受助学生已全部得到资助",
+        "the closed plan's page gives the reason"
+    );
+    ensure!(!present(c, "#form-close").await?, "closed once");
+    check_a11y(c, "plan (closed)").await?;
+    logout(c).await?;
     Ok(())
 }
 

@@ -284,10 +284,32 @@ async fn journey(c: &Client, base: &str, clock: &FixedClock) -> anyhow::Result<(
         party.contains("联合组建"),
         "party status on the page: {party}"
     );
-    // The officer's overdue list (none of his steps is late).
+    // The officer lets the organization's administrator act for it, on its accounts page.
+    c.goto(&format!("{base}/registry/organizations/{uscc}"))
+        .await?;
+    go(c, "#accounts-link").await?;
+    wait_for(c, Locator::Css("#grant-form")).await?;
+    check_a11y(c, "organization accounts").await?;
+    fill(c, "#f-username", "nobody-here").await?;
+    go(c, "#grant").await?;
+    ensure!(
+        wait_for(c, Locator::Css("#f-username-err")).await.is_ok(),
+        "an unknown account: the error by the username"
+    );
+    fill(c, "#f-username", "orgadmin").await?;
+    go(c, "#grant").await?;
+    ensure!(
+        present(c, "#revoke-orgadmin").await?,
+        "the account is listed: {}",
+        text(c, "main").await?
+    );
+    // The officer's overdue list (none of his steps is late) and his notifications.
     c.goto(&format!("{base}/registry")).await?;
     go(c, "#overdue-link").await?;
     check_a11y(c, "overdue steps").await?;
+    c.goto(&format!("{base}/notifications")).await?;
+    wait_for(c, Locator::Css("#unread-summary")).await?;
+    check_a11y(c, "notifications").await?;
 
     // The public register finds it by two characters of its name.
     c.goto(&format!("{base}/register")).await?;
