@@ -87,9 +87,15 @@ pub async fn search(state: &AppState, req: SearchRequest) -> AppResult<SearchRes
     let started = std::time::Instant::now();
     let out = match index.cached(&req) {
         Some(hit) => hit,
-        None => tokio::task::spawn_blocking(move || index.search(&req))
-            .await
-            .map_err(|e| AppError::Internal(anyhow::anyhow!("search task: {e}")))??,
+        None => {
+            let turn = index.turn().await;
+            let ix = index.clone();
+            let out = tokio::task::spawn_blocking(move || ix.search(&req))
+                .await
+                .map_err(|e| AppError::Internal(anyhow::anyhow!("search task: {e}")))??;
+            drop(turn);
+            out
+        }
     };
     metrics::histogram!("register_search_seconds").record(started.elapsed().as_secs_f64());
     Ok(std::sync::Arc::unwrap_or_clone(out))
