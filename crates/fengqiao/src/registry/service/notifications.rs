@@ -4,7 +4,6 @@
 //! not exist (404), as a record outside one's region would not.
 
 use serde::{Deserialize, Serialize};
-use uuid::Uuid;
 
 use super::super::store::notifications::{self as store, Notification};
 use super::overdue::LIST_LIMIT;
@@ -53,14 +52,7 @@ pub async fn unread(state: &AppState, u: &UserActor) -> AppResult<i64> {
 /// again changes nothing). Not his: 404.
 pub async fn mark_read(state: &AppState, actor: &Actor, id: &str) -> AppResult<Notification> {
     let u = user(actor)?;
-    let id = Uuid::parse_str(id.trim()).map_err(|_| {
-        AppError::invalid(
-            "id",
-            "id.malformed",
-            "编号格式不正确",
-            "The id is malformed",
-        )
-    })?;
+    let id = crate::platform::extract::parse_id(id.trim())?;
     let region = u.region.as_str();
     let n = store::get(&state.db, region, u.user_id, id)
         .await?
