@@ -64,7 +64,6 @@ impl StrTable {
                     .ords()
                     .first(d)
                     .and_then(|o| u16::try_from(o).ok())
-                    .filter(|o| *o != NONE)
                     .unwrap_or(NONE)
             })
             .collect();
@@ -109,7 +108,7 @@ pub struct SegmentTable {
     /// Region numbers ([`super::region_number`]), 0 when none.
     regions: Vec<u64>,
     /// The region facet by level, made when a query first asks for that level.
-    levels: [OnceLock<RegionLevel>; 4],
+    levels: [OnceLock<Arc<RegionLevel>>; 4],
 }
 
 impl SegmentTable {
@@ -156,7 +155,7 @@ impl SegmentTable {
             .map(|_| s)
     }
 
-    fn level(&self, digits: usize) -> &RegionLevel {
+    fn level(&self, digits: usize) -> &Arc<RegionLevel> {
         let i = LEVELS.iter().position(|d| *d == digits).unwrap_or(0);
         self.levels[i].get_or_init(|| {
             let div = 10u64.pow((12 - LEVELS[i]) as u32);
@@ -175,7 +174,7 @@ impl SegmentTable {
                     })
                 })
                 .collect();
-            RegionLevel { slots, keys }
+            Arc::new(RegionLevel { slots, keys })
         })
     }
 }
@@ -235,7 +234,8 @@ impl Facets {
 
 pub struct SegmentFacets {
     table: Arc<SegmentTable>,
-    digits: usize,
+    /// The region facet at the level asked for, resolved once for the segment.
+    regions: Arc<RegionLevel>,
     total: u64,
     org_type: Vec<u64>,
     category: Vec<u64>,
@@ -258,8 +258,12 @@ impl SegmentFacets {
                 *n += 1;
             }
         }
-        let slots = &t.level(self.digits).slots;
-        if let Some(n) = slots.get(d).and_then(|s| self.region.get_mut(*s as usize)) {
+        if let Some(n) = self
+            .regions
+            .slots
+            .get(d)
+            .and_then(|s| self.region.get_mut(*s as usize))
+        {
             *n += 1;
         }
     }
@@ -275,14 +279,14 @@ impl Collector for Facets {
         reader: &SegmentReader,
     ) -> tantivy::Result<SegmentFacets> {
         let table = self.tables.of(reader)?;
-        let regions = table.level(self.digits).keys.len();
+        let regions = table.level(self.digits).clone();
         Ok(SegmentFacets {
-            digits: self.digits,
             total: 0,
             org_type: vec![0; table.org_type.terms.len()],
             category: vec![0; table.category.terms.len()],
             status: vec![0; table.status.terms.len()],
-            region: vec![0; regions],
+            region: vec![0; regions.keys.len()],
+            regions,
             table,
         })
     }
@@ -332,7 +336,7 @@ impl SegmentCollector for SegmentFacets {
         t.org_type.harvest(&self.org_type, &mut out.org_type);
         t.category.harvest(&self.category, &mut out.category);
         t.status.harvest(&self.status, &mut out.status);
-        for (key, n) in t.level(self.digits).keys.iter().zip(&self.region) {
+        for (key, n) in self.regions.keys.iter().zip(&self.region) {
             if *n > 0 {
                 *out.region.entry(key.clone()).or_default() += n;
             }
