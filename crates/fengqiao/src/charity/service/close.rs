@@ -1,13 +1,13 @@
 //! Closing a filed fundraising plan (募捐方案的终止与撤回), shared by the JSON API and the plan's
-//! page: the charity acting for itself ([`authorize_for_organization`]) or an officer of its
+//! page: the charity acting for itself (`authorize_for_organization`) or an officer of its
 //! region, with a reason; audited. Donations to it are refused from then on.
 
 use serde::Deserialize;
 
 use super::super::model::{PlanView, closure};
 use super::super::store;
-use super::{plan_view, text};
-use crate::platform::auth::{Access, Actor, authorize_for_organization};
+use super::{act_for_plan, plan_view, text};
+use crate::platform::auth::Actor;
 use crate::platform::{AppError, AppResult, AppState};
 
 /// `POST /api/v1/charity/plans/{filing_no}/close`.
@@ -26,20 +26,7 @@ pub async fn may_close(
     actor: &Actor,
     plan: &super::super::model::Plan,
 ) -> AppResult<String> {
-    let region = store::plan_region(&state.db, &plan.filing_no)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let code = codes::RegionCode::parse(&region)
-        .map_err(|e| anyhow::anyhow!("stored region {region}: {e:?}"))?;
-    authorize_for_organization(
-        &state.db,
-        actor,
-        &Access::roles(super::super::CLOSERS),
-        plan.organization_id,
-        &code,
-    )
-    .await?;
-    Ok(region)
+    act_for_plan(state, actor, plan, super::super::CLOSERS).await
 }
 
 /// Closes the plan named by its filing number or id: `withdrawn` before its first day,

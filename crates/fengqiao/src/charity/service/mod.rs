@@ -456,20 +456,7 @@ pub async fn disclose(
         ));
     }
     let summary = text("summary", &b.summary, true)?;
-    let region = store::plan_region(&state.db, filing_no)
-        .await?
-        .unwrap_or_default();
-    // The route checked the plan's region; an organization account must also act for it.
-    if let Ok(code) = codes::RegionCode::parse(&region) {
-        crate::platform::auth::authorize_for_organization(
-            &state.db,
-            actor,
-            &Access::roles(super::APPLICANTS),
-            plan.organization_id,
-            &code,
-        )
-        .await?;
-    }
+    let region = act_for_plan(state, actor, &plan, super::APPLICANTS).await?;
     let d = Disclosure {
         id: Uuid::now_v7(),
         kind,
@@ -478,6 +465,31 @@ pub async fn disclose(
     };
     store::add_disclosure(&state.db, state.clock.now(), actor, &plan, &region, &d).await?;
     Ok(d)
+}
+
+/// The region of the plan's organization, once the actor is found to act for it: the route
+/// checked the region; an organization account (org_admin) must also be bound to the
+/// organization ([`authorize_for_organization`](crate::platform::auth::authorize_for_organization)).
+async fn act_for_plan(
+    state: &AppState,
+    actor: &Actor,
+    plan: &Plan,
+    roles: &'static [crate::platform::auth::Role],
+) -> AppResult<String> {
+    let region = store::plan_region(&state.db, &plan.filing_no)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let code = codes::RegionCode::parse(&region)
+        .map_err(|e| anyhow::anyhow!("stored region {region}: {e:?}"))?;
+    crate::platform::auth::authorize_for_organization(
+        &state.db,
+        actor,
+        &Access::roles(roles),
+        plan.organization_id,
+        &code,
+    )
+    .await?;
+    Ok(region)
 }
 
 /// A charity with its warnings.
