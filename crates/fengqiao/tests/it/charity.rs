@@ -212,8 +212,7 @@ async fn recognition_then_qualification_then_a_filed_plan_on_its_public_page() {
         let (s, list) = app.get_as(None, "/api/v1/charity/plans").await;
         assert_eq!(s, StatusCode::OK);
         assert_eq!(list[0]["filing_no"], filing_no.as_str());
-        let page = TestApp::client().get(app.url(&format!("/charity/plans/{}", seg(&filing_no))))
-            .send().await.unwrap().text().await.unwrap();
+        let page = crate::page_text(&TestApp::client(), app.url(&format!("/charity/plans/{}", seg(&filing_no)))).await;
         assert!(page.contains("西溪暖冬行动") && page.contains("/projects/"), "{page}");
         let list_page = crate::page_text(&TestApp::client(), app.url("/charity/plans")).await;
         assert!(list_page.contains(&filing_no));

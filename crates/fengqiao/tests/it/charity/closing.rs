@@ -83,14 +83,11 @@ async fn a_closed_plan_says_why_and_takes_no_more_donations() {
             )
             .await;
         assert_eq!(v["closure"]["status"], "closed");
-        let html = TestApp::client()
-            .get(app.url(&format!("/charity/plans/{}", urlencoding(PLAN))))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let html = crate::page_text(
+            &TestApp::client(),
+            app.url(&format!("/charity/plans/{}", urlencoding(PLAN))),
+        )
+        .await;
         assert!(
             html.contains("本募捐方案已结束")
                 && html.contains("受助学生已全部得到资助")
@@ -206,14 +203,11 @@ async fn the_plan_page_closes_and_withdraws_with_the_reason_by_its_field() {
         let html = crate::page_text(&browser, &page).await;
         assert!(html.contains("id=\"form-close\""), "the charity's button");
         // Not its charity: no button for it.
-        let html = browser
-            .get(app.url(&format!("/charity/plans/{}", urlencoding(later))))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let html = crate::page_text(
+            &browser,
+            app.url(&format!("/charity/plans/{}", urlencoding(later))),
+        )
+        .await;
         assert!(!html.contains("id=\"form-close\""));
         let close = format!("{page}/close");
         let r = browser
@@ -265,14 +259,11 @@ async fn the_plan_page_closes_and_withdraws_with_the_reason_by_its_field() {
             .await;
         assert_eq!(s, StatusCode::OK, "{v}");
         assert_eq!(v["status"], "withdrawn");
-        let html = TestApp::client()
-            .get(app.url(&format!("/charity/plans/{}", urlencoding(later))))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let html = crate::page_text(
+            &TestApp::client(),
+            app.url(&format!("/charity/plans/{}", urlencoding(later))),
+        )
+        .await;
         assert!(
             html.contains("本募捐方案已撤回") && html.contains("已撤回"),
             "{html}"
