@@ -11,10 +11,10 @@ use super::service::{
     parse_id,
 };
 use super::store::{self, PlanItem};
-use crate::platform::auth::Actor;
+use crate::platform::auth::{Actor, Listing};
 use crate::platform::error::Problem;
 use crate::platform::extract::{Json, Path, Query};
-use crate::platform::{AppError, AppResult, AppState, region_prefix};
+use crate::platform::{AppResult, AppState};
 
 /// Most rows returned by one list call.
 pub const LIST_LIMIT: i64 = 200;
@@ -35,16 +35,17 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(service::view(&state, app).await?)))
 }
 
-/// Charity applications inside the actor's region, pending first by deadline.
+/// Charity applications the actor may read, pending first by deadline: an officer's those of his
+/// region, an organization account's those it filed or of an organization bound to it.
 #[utoipa::path(get, path = "/api/v1/charity/applications", tag = "charity",
     responses((status = 200, body = Vec<Application>), (status = 401, body = Problem), (status = 403, body = Problem)))]
 pub async fn list(
     State(state): State<AppState>,
     actor: Actor,
 ) -> AppResult<Json<Vec<Application>>> {
-    let user = actor.user().ok_or(AppError::Unauthenticated)?;
+    let listing = Listing::of(&actor)?;
     Ok(Json(
-        store::list_applications(&state.db, &region_prefix(&user.region), LIST_LIMIT).await?,
+        store::list_applications(&state.db, &listing, LIST_LIMIT).await?,
     ))
 }
 

@@ -13,9 +13,9 @@ use super::model::{
 };
 use super::service::{self, ActInput, parse_id};
 use super::store;
-use crate::platform::auth::Actor;
+use crate::platform::auth::{Actor, Listing};
 use crate::platform::error::Problem;
-use crate::platform::{AppError, AppResult, AppState, region_prefix};
+use crate::platform::{AppError, AppResult, AppState};
 
 /// Most applications returned by one list call.
 pub const LIST_LIMIT: i64 = 200;
@@ -35,17 +35,16 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(service::view(&state, app).await?)))
 }
 
-/// Applications inside the actor's region, newest first.
+/// Applications the actor may read, newest first: an officer's or reviewer's those of his region,
+/// an organization account's those it filed or that concern an organization bound to it.
 #[utoipa::path(get, path = "/api/v1/applications", tag = "registry",
     responses((status = 200, body = Vec<Application>), (status = 401, body = Problem)))]
 pub async fn list(
     State(state): State<AppState>,
     actor: Actor,
 ) -> AppResult<Json<Vec<Application>>> {
-    let user = actor.user().ok_or(AppError::Unauthenticated)?;
-    Ok(Json(
-        store::list(&state.db, &region_prefix(&user.region), LIST_LIMIT).await?,
-    ))
+    let listing = Listing::of(&actor)?;
+    Ok(Json(store::list(&state.db, &listing, LIST_LIMIT).await?))
 }
 
 /// An application with its checklist, missing materials, review steps (deadline, overdue flag),

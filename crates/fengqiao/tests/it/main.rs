@@ -3,6 +3,7 @@
 //! and a server on a free port.
 
 mod accounts;
+mod application_access;
 mod audit;
 mod authz;
 mod calendar;

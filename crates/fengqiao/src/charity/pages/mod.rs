@@ -59,8 +59,9 @@ pub async fn home(State(state): State<AppState>, ctx: PageCtx) -> AppResult<Resp
     let (apps, orgs) = match ctx.actor.user() {
         Some(u) if super::PARTICIPANTS.contains(&u.role) => {
             let prefix = region_prefix(&u.region);
+            let listing = crate::platform::auth::Listing::of(&ctx.actor)?;
             let mut apps =
-                store::list_applications(&state.db, &prefix, super::api::LIST_LIMIT).await?;
+                store::list_applications(&state.db, &listing, super::api::LIST_LIMIT).await?;
             if super::DECIDERS.contains(&u.role) {
                 apps.retain(|a| a.state == "pending");
             }
@@ -221,13 +222,10 @@ async fn plan_page_with(
     status: Option<axum::http::StatusCode>,
 ) -> AppResult<Response> {
     let view = service::plan_view(state, filing_no).await?;
-    let may_disclose = match ctx.actor.user() {
-        Some(u) if super::APPLICANTS.contains(&u.role) => store::plan_region(&state.db, filing_no)
-            .await?
-            .and_then(|r| codes::RegionCode::parse(&r).ok())
-            .is_some_and(|r| u.region.contains(&r)),
-        _ => false,
-    };
+    let may_disclose = ctx.logged_in()
+        && service::may_disclose(state, &ctx.actor, &view.plan)
+            .await
+            .is_ok();
     let may_close = view.plan.status == "filed"
         && ctx.logged_in()
         && service::may_close(state, &ctx.actor, &view.plan)

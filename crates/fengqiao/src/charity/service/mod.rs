@@ -467,29 +467,27 @@ pub async fn disclose(
     Ok(d)
 }
 
-/// The region of the plan's organization, once the actor is found to act for it: the route
-/// checked the region; an organization account (org_admin) must also be bound to the
-/// organization ([`authorize_for_organization`](crate::platform::auth::authorize_for_organization)).
+/// Whether the actor may disclose on the plan (the page shows the form only then).
+pub async fn may_disclose(state: &AppState, actor: &Actor, plan: &Plan) -> AppResult<String> {
+    act_for_plan(state, actor, plan, super::APPLICANTS).await
+}
+
+/// The region of the plan's organization, once the actor is found to act for it: inside the
+/// region, and an organization account (org_admin) bound to the organization
+/// ([`authorize_object`](crate::platform::auth::authorize_object)).
 async fn act_for_plan(
     state: &AppState,
     actor: &Actor,
     plan: &Plan,
     roles: &'static [crate::platform::auth::Role],
 ) -> AppResult<String> {
-    let region = store::plan_region(&state.db, &plan.filing_no)
+    let scope = store::plan_scope(&state.db, &plan.filing_no)
         .await?
-        .ok_or(AppError::NotFound)?;
-    let code = codes::RegionCode::parse(&region)
-        .map_err(|e| anyhow::anyhow!("stored region {region}: {e:?}"))?;
-    crate::platform::auth::authorize_for_organization(
-        &state.db,
-        actor,
-        &Access::roles(roles),
-        plan.organization_id,
-        &code,
-    )
-    .await?;
-    Ok(region)
+        .ok_or(AppError::NotFound)?
+        .parse()?;
+    crate::platform::auth::authorize_object(&state.db, actor, &Access::roles(roles), &scope)
+        .await?;
+    Ok(scope.region.to_string())
 }
 
 /// A charity with its warnings.

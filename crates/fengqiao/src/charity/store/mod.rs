@@ -17,7 +17,8 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::model::{Application, Charity, Kind, OrgFacts, rules};
-use crate::platform::auth::Actor;
+use crate::platform::auth::store::ScopeRow;
+use crate::platform::auth::{Actor, Listing};
 use crate::platform::db::Db;
 use crate::platform::error::Bilingual;
 use crate::platform::journal::{Change, Journal};
@@ -53,23 +54,30 @@ fn unique_as(e: sqlx::Error, field: &str, code: &str, zh: &str, en: &str) -> App
 }
 
 /// The region of a charity application, for the access check.
-pub async fn application_region(db: &Db, id: Uuid) -> AppResult<Option<String>> {
-    Ok(with_db!(db, pool => sqlx::query_scalar::<_, String>(
-        "SELECT region_code FROM charity_applications WHERE id = $1")
+/// A charity application's region, applicant and organization, for the access check.
+pub async fn application_scope(db: &Db, id: Uuid) -> AppResult<Option<ScopeRow>> {
+    Ok(with_db!(db, pool => sqlx::query_as::<_, ScopeRow>(
+        "SELECT region_code, applicant_user_id, organization_id FROM charity_applications WHERE id = $1")
         .bind(id).fetch_optional(pool).await?))
 }
 
-/// The region of the organization that filed a plan (named by its filing number or its id),
-/// for the access check.
-pub async fn plan_region(db: &Db, key: &str) -> AppResult<Option<String>> {
+/// The region of the organization that filed a plan (named by its filing number or its id)
+/// and the organization, for the access check.
+pub async fn plan_scope(db: &Db, key: &str) -> AppResult<Option<ScopeRow>> {
+    const SQL: &str = "SELECT o.region_code, CAST(NULL AS uuid) AS applicant_user_id, p.organization_id \
+         FROM fundraising_plans p JOIN organizations o ON o.id = p.organization_id WHERE ";
     if let Ok(id) = Uuid::parse_str(key.trim()) {
-        return Ok(with_db!(db, pool => sqlx::query_scalar::<_, String>(
-            "SELECT o.region_code FROM fundraising_plans p JOIN organizations o ON o.id = p.organization_id WHERE p.id = $1")
-            .bind(id).fetch_optional(pool).await?));
+        let sql = format!("{SQL}p.id = $1");
+        return Ok(
+            with_db!(db, pool => sqlx::query_as::<_, ScopeRow>(sqlx::AssertSqlSafe(sql.clone()))
+            .bind(id).fetch_optional(pool).await?),
+        );
     }
-    Ok(with_db!(db, pool => sqlx::query_scalar::<_, String>(
-        "SELECT o.region_code FROM fundraising_plans p JOIN organizations o ON o.id = p.organization_id WHERE p.filing_no = $1")
-        .bind(key).fetch_optional(pool).await?))
+    let sql = format!("{SQL}p.filing_no = $1");
+    Ok(
+        with_db!(db, pool => sqlx::query_as::<_, ScopeRow>(sqlx::AssertSqlSafe(sql.clone()))
+        .bind(key).fetch_optional(pool).await?),
+    )
 }
 
 pub async fn organization_by_uscc(db: &Db, uscc: &str) -> AppResult<Option<OrgFacts>> {
@@ -136,14 +144,20 @@ pub async fn get_application(db: &Db, id: Uuid) -> AppResult<Option<Application>
 }
 
 /// Applications inside `prefix`, pending first (oldest deadline first), then the newest.
-pub async fn list_applications(db: &Db, prefix: &str, limit: i64) -> AppResult<Vec<Application>> {
+/// The charity applications a list shows (see [`Listing`]), pending first by deadline.
+pub async fn list_applications(
+    db: &Db,
+    listing: &Listing,
+    limit: i64,
+) -> AppResult<Vec<Application>> {
     let sql = format!(
-        "SELECT {APP_COLS} FROM charity_applications WHERE region_code LIKE $1 \
-         ORDER BY state <> 'pending', deadline, created_at DESC, id LIMIT $2"
+        "SELECT {APP_COLS} FROM charity_applications WHERE {} \
+         ORDER BY state <> 'pending', deadline, created_at DESC, id LIMIT $3",
+        Listing::CONDITION
     );
     Ok(
         with_db!(db, pool => sqlx::query_as::<_, Application>(sqlx::AssertSqlSafe(sql.clone()))
-        .bind(prefix).bind(limit).fetch_all(pool).await?),
+        .bind(listing.region_prefix()).bind(listing.account()).bind(limit).fetch_all(pool).await?),
     )
 }
 

@@ -12,7 +12,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::cookie::CookieJar;
 
-pub use roles::{Access, Actor, ObjectKind, Role, Scope, UserActor};
+pub use roles::{Access, Actor, ObjectKind, ObjectScope, Role, Scope, UserActor};
 
 use crate::platform::AppState;
 use crate::platform::error::AppError;
@@ -166,19 +166,22 @@ pub async fn guard(State(access): State<Access>, mut req: Request, next: Next) -
                 .map(|(_, v)| v.to_owned())
         })
     };
-    let target = match access.scope {
-        Scope::None => Ok(None),
-        Scope::RegionParam(name) => match param(name).map(|c| codes::RegionCode::parse(&c)) {
-            Some(Ok(code)) => Ok(Some(code)),
+    let decision = match (access.scope, state) {
+        (Scope::None, _) => authorize(&actor, &access, None),
+        (Scope::RegionParam(name), _) => match param(name).map(|c| codes::RegionCode::parse(&c)) {
+            Some(Ok(code)) => authorize(&actor, &access, Some(&code)),
             Some(Err(e)) => Err(AppError::from_code(name, &e)),
-            None => Ok(None),
+            None => authorize(&actor, &access, None),
         },
-        Scope::Object(kind, name) => match (param(name), state) {
-            (Some(id), Some(state)) => object_region(&state, kind, &id).await.map(Some),
-            _ => Ok(None),
+        (Scope::Object(kind, name), Some(state)) => match param(name) {
+            Some(id) => match object_scope(&state, kind, &id).await {
+                Ok(scope) => authorize_object(&state.db, &actor, &access, &scope).await,
+                Err(e) => Err(e),
+            },
+            None => authorize(&actor, &access, None),
         },
+        (Scope::Object(..), None) => authorize(&actor, &access, None),
     };
-    let decision = target.and_then(|t| authorize(&actor, &access, t.as_ref()));
     match decision {
         Ok(()) => next.run(req).await,
         Err(e) => e.into_response(),
@@ -228,38 +231,94 @@ pub async fn authorize_for_organization(
     Ok(())
 }
 
-async fn object_region(
+/// [`authorize`] against a stored object's region; an organization account must also be its
+/// applicant or bound to the organization it concerns. An application, its materials and the
+/// persons it names are not public: a role held in 西湖区 does not open every founder's draft
+/// there (issue 15: an account submitted and read other applicants' applications).
+pub async fn authorize_object(
+    db: &crate::platform::db::Db,
+    actor: &Actor,
+    access: &Access,
+    scope: &ObjectScope,
+) -> Result<(), AppError> {
+    authorize(actor, access, Some(&scope.region))?;
+    let Actor::User(u) = actor else {
+        return Ok(());
+    };
+    if u.role != Role::OrgAdmin || !scope.is_held() || scope.applicant == Some(u.user_id) {
+        return Ok(());
+    }
+    match scope.organization {
+        Some(org) if store::acts_for(db, u.user_id, org).await? => Ok(()),
+        _ => Err(AppError::Forbidden),
+    }
+}
+
+/// Which filed objects (applications) a list shows the actor: officers and reviewers those of
+/// the region their role is held for; an organization account only those it filed or that
+/// concern an organization bound to it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Listing {
+    /// A `LIKE` prefix of region codes.
+    Region(String),
+    /// The organization account's user id.
+    Account(uuid::Uuid),
+}
+
+impl Listing {
+    /// The condition of a list query over a table with `region_code`, `applicant_user_id` and
+    /// `organization_id`: `$1` is [`Listing::region_prefix`], `$2` is [`Listing::account`].
+    /// One of the two always matches nothing (an empty prefix, a NULL account).
+    pub const CONDITION: &'static str = "(region_code LIKE $1 OR applicant_user_id = $2 OR organization_id IN \
+         (SELECT organization_id FROM organization_accounts WHERE user_id = $2))";
+
+    pub fn of(actor: &Actor) -> Result<Listing, AppError> {
+        let u = actor.user().ok_or(AppError::Unauthenticated)?;
+        Ok(if u.role == Role::OrgAdmin {
+            Listing::Account(u.user_id)
+        } else {
+            Listing::Region(crate::platform::region_prefix(&u.region))
+        })
+    }
+
+    pub fn region_prefix(&self) -> &str {
+        match self {
+            Listing::Region(p) => p,
+            Listing::Account(_) => "",
+        }
+    }
+
+    pub fn account(&self) -> Option<uuid::Uuid> {
+        match self {
+            Listing::Region(_) => None,
+            Listing::Account(id) => Some(*id),
+        }
+    }
+}
+
+async fn object_scope(
     state: &AppState,
     kind: ObjectKind,
     id: &str,
-) -> Result<codes::RegionCode, AppError> {
-    let uuid = || {
-        uuid::Uuid::parse_str(id).map_err(|_| {
-            AppError::invalid(
-                "id",
-                "id.malformed",
-                "编号格式不正确",
-                "The id is malformed",
-            )
-        })
-    };
-    let region = match kind {
-        ObjectKind::Grid => crate::regions::store::grid_region(&state.db, uuid()?).await?,
+) -> Result<ObjectScope, AppError> {
+    let uuid = || crate::platform::extract::parse_id(id);
+    let row = match kind {
+        ObjectKind::Grid => crate::regions::store::grid_region(&state.db, uuid()?)
+            .await?
+            .map(store::ScopeRow::region),
         ObjectKind::Application => {
-            crate::registry::store::application_region(&state.db, uuid()?).await?
+            crate::registry::store::application_scope(&state.db, uuid()?).await?
         }
         ObjectKind::Organization => {
             let key = crate::registry::service::governance::parse_org_key("uscc", id)?;
-            crate::registry::store::governance::organization_region(&state.db, &key).await?
+            crate::registry::store::governance::organization_scope(&state.db, &key).await?
         }
         ObjectKind::CharityApplication => {
-            crate::charity::store::application_region(&state.db, uuid()?).await?
+            crate::charity::store::application_scope(&state.db, uuid()?).await?
         }
-        ObjectKind::FundraisingPlan => crate::charity::store::plan_region(&state.db, id).await?,
+        ObjectKind::FundraisingPlan => crate::charity::store::plan_scope(&state.db, id).await?,
     };
-    let region = region.ok_or(AppError::NotFound)?;
-    codes::RegionCode::parse(&region)
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("stored region {region}: {e:?}")))
+    row.ok_or(AppError::NotFound)?.parse()
 }
 
 /// The actor of a request, for handlers.

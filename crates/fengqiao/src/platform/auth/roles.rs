@@ -162,6 +162,33 @@ pub enum Scope {
     Object(ObjectKind, &'static str),
 }
 
+/// Where a stored object lies and whom it belongs to: what the access check needs of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ObjectScope {
+    pub region: codes::RegionCode,
+    /// The account that filed it (an application's applicant), if any.
+    pub applicant: Option<uuid::Uuid>,
+    /// The organization it belongs to or concerns, if any.
+    pub organization: Option<uuid::Uuid>,
+}
+
+impl ObjectScope {
+    /// An object that belongs to no account or organization (a grid): its region decides.
+    pub fn region(region: codes::RegionCode) -> ObjectScope {
+        ObjectScope {
+            region,
+            applicant: None,
+            organization: None,
+        }
+    }
+
+    /// Whether an organization account must show a tie to it (it is filed by somebody or
+    /// belongs to an organization).
+    pub fn is_held(&self) -> bool {
+        self.applicant.is_some() || self.organization.is_some()
+    }
+}
+
 /// Stored objects whose region the access check can look up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ObjectKind {

@@ -199,6 +199,39 @@ pub async fn clear_failures(db: &Db, username: &str) -> AppResult<()> {
 }
 
 /// Whether the account acts for the organization (`organization_accounts`).
+/// A stored object's region and holders as its module's store reads them (see
+/// [`super::ObjectScope`]).
+#[derive(Debug, sqlx::FromRow)]
+pub struct ScopeRow {
+    pub region_code: String,
+    pub applicant_user_id: Option<Uuid>,
+    pub organization_id: Option<Uuid>,
+}
+
+impl ScopeRow {
+    pub fn region(region_code: String) -> ScopeRow {
+        ScopeRow {
+            region_code,
+            applicant_user_id: None,
+            organization_id: None,
+        }
+    }
+
+    pub fn parse(self) -> AppResult<super::ObjectScope> {
+        let region = codes::RegionCode::parse(&self.region_code).map_err(|e| {
+            crate::platform::AppError::Internal(anyhow::anyhow!(
+                "stored region {}: {e:?}",
+                self.region_code
+            ))
+        })?;
+        Ok(super::ObjectScope {
+            region,
+            applicant: self.applicant_user_id,
+            organization: self.organization_id,
+        })
+    }
+}
+
 pub async fn acts_for(db: &Db, user_id: Uuid, organization_id: Uuid) -> AppResult<bool> {
     let n: i64 = with_db!(db, pool => sqlx::query_scalar("SELECT COUNT(*) FROM organization_accounts WHERE user_id = $1 AND organization_id = $2")
         .bind(user_id).bind(organization_id).fetch_one(pool).await?);

@@ -355,6 +355,32 @@ impl Application {
     pub fn material_keys(&self) -> Vec<String> {
         serde_json::from_str(&self.materials).unwrap_or_default()
     }
+
+    /// The particulars a change application (变更登记) names. Only these change when it is
+    /// approved: a blank one stays as registered (a change that renames an organization once
+    /// wiped its scope, purpose and address, whose blank fields were stored as "").
+    pub fn named_particulars(&self) -> Particulars<'_> {
+        fn named(v: &str) -> Option<&str> {
+            Some(v).filter(|v| !v.trim().is_empty())
+        }
+        Particulars {
+            name: named(&self.name),
+            business_scope: named(&self.business_scope),
+            purpose: named(&self.purpose),
+            address: named(&self.address),
+            funds_fen: self.funds_fen,
+        }
+    }
+}
+
+/// Registered particulars (登记事项) a change names; `None` leaves one as it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Particulars<'a> {
+    pub name: Option<&'a str>,
+    pub business_scope: Option<&'a str>,
+    pub purpose: Option<&'a str>,
+    pub address: Option<&'a str>,
+    pub funds_fen: Option<i64>,
 }
 
 /// A review step with its deadline; `overdue` when still pending after its last day.

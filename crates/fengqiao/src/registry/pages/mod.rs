@@ -20,7 +20,7 @@ use super::model::{
 use super::service::{self, ActInput, parse_id};
 use super::store;
 use crate::platform::web::{PageCtx, render};
-use crate::platform::{AppError, AppResult, AppState, region_prefix};
+use crate::platform::{AppError, AppResult, AppState};
 
 /// Message key of a stored value (`registry.state.in_review`).
 fn label(ctx: &PageCtx, group: &str, key: &str) -> String {
@@ -53,13 +53,8 @@ impl ListPage {
 }
 
 pub async fn list(State(state): State<AppState>, ctx: PageCtx) -> AppResult<Response> {
-    let user = ctx.actor.user().ok_or(AppError::Unauthenticated)?;
-    let apps = store::list(
-        &state.db,
-        &region_prefix(&user.region),
-        super::api::LIST_LIMIT,
-    )
-    .await?;
+    let listing = crate::platform::auth::Listing::of(&ctx.actor)?;
+    let apps = store::list(&state.db, &listing, super::api::LIST_LIMIT).await?;
     Ok(render(&ListPage { ctx, apps }))
 }
 

@@ -9,7 +9,7 @@ use super::super::model::{
 };
 use super::super::store::{self, PreparedPerson};
 use super::{invalid, parse_key, text};
-use crate::platform::auth::{Access, Actor, authorize};
+use crate::platform::auth::{Access, Actor, authorize, authorize_for_organization};
 use crate::platform::{AppError, AppResult, AppState};
 
 /// Creates a draft application: parses every field, runs the checks on named persons.
@@ -109,11 +109,13 @@ pub async fn create(state: &AppState, actor: &Actor, b: &NewApplication) -> AppR
         None => model::authority_region(kind, reach, &domicile)?,
     };
     // The applicant acts within the region his role is held for (the one rule, on the region).
-    authorize(
-        actor,
-        &Access::roles(workflow::applicant_roles(kind)),
-        Some(&domicile),
-    )?;
+    let access = Access::roles(workflow::applicant_roles(kind));
+    authorize(actor, &access, Some(&domicile))?;
+    // A change, deregistration or revocation speaks for the organization: an organization
+    // account must be bound to it (issue 15: an account renamed an organization not its own).
+    if let Some(o) = &org {
+        authorize_for_organization(&state.db, actor, &access, o.id, &region).await?;
+    }
     let name = match (&org, b.name.as_deref()) {
         (Some(o), None) => o.name.clone(),
         (_, n) => text("name", n.unwrap_or(""), true)?,

@@ -88,10 +88,13 @@ pub async fn approve(
                     sqlx::query("UPDATE leaders SET ended_on = $1 WHERE organization_id = $2 AND ended_on IS NULL")
                         .bind(today).bind(org_id).execute(&mut *tx).await?;
                 } else {
-                    sqlx::query("UPDATE organizations SET name = $1, business_scope = $2, purpose = $3, address = $4, \
+                    // A change alters only the particulars it names.
+                    let p = app.named_particulars();
+                    sqlx::query("UPDATE organizations SET name = COALESCE($1, name), business_scope = COALESCE($2, business_scope), \
+                                 purpose = COALESCE($3, purpose), address = COALESCE($4, address), \
                                  registered_funds_fen = COALESCE($5, registered_funds_fen), updated_at = $6 WHERE id = $7")
-                        .bind(&app.name).bind(&app.business_scope).bind(&app.purpose).bind(&app.address)
-                        .bind(app.funds_fen).bind(now).bind(org_id).execute(&mut *tx).await?;
+                        .bind(p.name).bind(p.business_scope).bind(p.purpose).bind(p.address)
+                        .bind(p.funds_fen).bind(now).bind(org_id).execute(&mut *tx).await?;
                 }
                 let uscc = sqlx::query_scalar::<_, Option<String>>("SELECT uscc FROM organizations WHERE id = $1")
                     .bind(org_id).fetch_one(&mut *tx).await?;
@@ -138,7 +141,10 @@ pub async fn approve(
             object_id: org_id.to_string(),
             region_code: Some(app.region_code.clone()),
             before: None,
-            after: Some(json!({"uscc": uscc, "name": app.name, "kind": app.kind})),
+            after: Some(match kind {
+                super::super::model::AppKind::Change => json!({"uscc": uscc, "kind": app.kind, "changed": app.named_particulars()}),
+                _ => json!({"uscc": uscc, "name": app.name, "kind": app.kind}),
+            }),
         }).await?;
         (org_id, uscc)
     });

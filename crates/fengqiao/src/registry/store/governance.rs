@@ -37,8 +37,18 @@ pub async fn organization(db: &Db, key: &OrgKey) -> AppResult<Option<Organizatio
 }
 
 /// The region of an organization, for the access check.
-pub async fn organization_region(db: &Db, key: &OrgKey) -> AppResult<Option<String>> {
-    Ok(organization(db, key).await?.map(|o| o.region_code))
+/// An organization's region, for the access check: an organization account must be bound to it.
+pub async fn organization_scope(
+    db: &Db,
+    key: &OrgKey,
+) -> AppResult<Option<crate::platform::auth::store::ScopeRow>> {
+    Ok(organization(db, key)
+        .await?
+        .map(|o| crate::platform::auth::store::ScopeRow {
+            region_code: o.region_code,
+            applicant_user_id: None,
+            organization_id: Some(o.id),
+        }))
 }
 
 #[derive(sqlx::FromRow)]

@@ -16,7 +16,8 @@ use super::model::{
     Application, HistoryEntry, Leader, NamedPerson, Objection, OrgType, Organization, PublicPerson,
     ReviewStep, State, Step,
 };
-use crate::platform::auth::Actor;
+use crate::platform::auth::store::ScopeRow;
+use crate::platform::auth::{Actor, Listing};
 use crate::platform::db::Db;
 use crate::platform::journal::{Change, Journal};
 use crate::platform::{AppError, AppResult};
@@ -56,11 +57,11 @@ pub struct PreparedPerson {
 }
 
 /// The region of an application, for the access check.
-pub async fn application_region(db: &Db, id: Uuid) -> AppResult<Option<String>> {
-    Ok(
-        with_db!(db, pool => sqlx::query_scalar::<_, String>("SELECT region_code FROM applications WHERE id = $1")
-        .bind(id).fetch_optional(pool).await?),
-    )
+/// An application's region, applicant and organization, for the access check.
+pub async fn application_scope(db: &Db, id: Uuid) -> AppResult<Option<ScopeRow>> {
+    Ok(with_db!(db, pool => sqlx::query_as::<_, ScopeRow>(
+        "SELECT region_code, applicant_user_id, organization_id FROM applications WHERE id = $1")
+        .bind(id).fetch_optional(pool).await?))
 }
 
 pub async fn get(db: &Db, id: Uuid) -> AppResult<Option<Application>> {
@@ -71,14 +72,15 @@ pub async fn get(db: &Db, id: Uuid) -> AppResult<Option<Application>> {
     )
 }
 
-/// Applications inside a region (`prefix` is a LIKE pattern), newest first.
-pub async fn list(db: &Db, prefix: &str, limit: i64) -> AppResult<Vec<Application>> {
+/// The applications a list shows (see [`Listing`]), newest first.
+pub async fn list(db: &Db, listing: &Listing, limit: i64) -> AppResult<Vec<Application>> {
     let sql = format!(
-        "SELECT {APP_COLS} FROM applications WHERE region_code LIKE $1 ORDER BY created_at DESC, id DESC LIMIT $2"
+        "SELECT {APP_COLS} FROM applications WHERE {} ORDER BY created_at DESC, id DESC LIMIT $3",
+        Listing::CONDITION
     );
     Ok(
         with_db!(db, pool => sqlx::query_as::<_, Application>(sqlx::AssertSqlSafe(sql.clone()))
-        .bind(prefix).bind(limit).fetch_all(pool).await?),
+        .bind(listing.region_prefix()).bind(listing.account()).bind(limit).fetch_all(pool).await?),
     )
 }
 
