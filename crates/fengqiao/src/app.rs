@@ -16,38 +16,48 @@ use tower_http::trace::TraceLayer;
 use utoipa::OpenApi;
 
 use crate::platform::auth::{self, Access};
+use crate::platform::module::{Module, NavEntry, Navigation};
 use crate::platform::routes::{RouteInfo, Routes};
 use crate::platform::{AppState, request_id, web};
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Fengqiao API", description = "枫桥：社会组织参与社会治理信息平台 — JSON API. Errors are RFC 9457 problem+json with a stable `code`, the `field` at fault and a Chinese and English message."),
-    components(schemas(crate::platform::error::Problem)),
-    tags((name = "regions", description = "行政区划与网格 Regions and grids"),
-         (name = "accounts", description = "账号 Accounts"),
-         (name = "registry", description = "登记审批 Registration and filing"),
-         (name = "register", description = "社会组织名录 The public register"),
-         (name = "charity", description = "慈善组织认定、公开募捐资格、募捐方案备案与监管预警 Charity recognition, fundraising qualification, plan filing and supervision"),
-         (name = "transparency", description = "透明日志 Transparency log (RFC 6962)"),
-         (name = "codes", description = "标准代码 Standard codes"),
-         (name = "platform", description = "审计与事件 Audit and events"))
+    info(
+        title = "Fengqiao API",
+        description = "枫桥：社会组织参与社会治理信息平台 — JSON API. Errors are RFC 9457 problem+json with a stable `code`, the `field` at fault and a Chinese and English message."
+    ),
+    components(schemas(crate::platform::error::Problem))
 )]
 struct ApiDoc;
 
+/// The system endpoints (health, metrics, the API document, assets, preferences) as a module.
+pub const SYSTEM: Module = Module {
+    nav: &[NavEntry::public(110, "nav.api", "/api/docs")],
+    ..Module::new("system", system_routes)
+};
+
 /// Every route of every module, with its access declaration.
 pub fn routes() -> Routes {
-    Routes::new()
-        .merge(crate::accounts::routes())
-        .merge(crate::regions::routes())
-        .merge(crate::admin::routes())
-        .merge(crate::standard_codes::routes())
-        .merge(crate::calendar::routes())
-        .merge(crate::registry::routes())
-        .merge(crate::register::routes())
-        .merge(crate::charity::routes())
-        .merge(crate::transparency::routes())
-        .merge(crate::donations::routes())
-        .merge(system_routes())
+    crate::modules::ALL
+        .iter()
+        .fold(Routes::new(), |all, m| all.merge((m.routes)()))
+}
+
+/// The API document's head: its info, and every module's tags in the order of the list.
+fn api_doc() -> utoipa::openapi::OpenApi {
+    let mut doc = ApiDoc::openapi();
+    let tags = crate::modules::ALL
+        .iter()
+        .flat_map(|m| m.tags.iter())
+        .map(|(name, description)| {
+            utoipa::openapi::tag::TagBuilder::new()
+                .name(*name)
+                .description(Some(*description))
+                .build()
+        })
+        .collect();
+    doc.tags = Some(tags);
+    doc
 }
 
 fn system_routes() -> Routes {
@@ -85,7 +95,7 @@ fn system_routes() -> Routes {
 /// The OpenAPI document generated from the code.
 pub fn openapi() -> utoipa::openapi::OpenApi {
     let (router, _) = routes().into_parts();
-    let mut doc = ApiDoc::openapi();
+    let mut doc = api_doc();
     doc.merge(router.into_openapi());
     doc
 }
@@ -98,7 +108,7 @@ pub fn route_table() -> Vec<RouteInfo> {
 pub fn router(state: AppState) -> Router {
     let (router, _) = routes().into_parts();
     let (router, api) = router.split_for_parts();
-    let mut doc = ApiDoc::openapi();
+    let mut doc = api_doc();
     doc.merge(api);
     let doc = Arc::new(doc);
     let request_id = HeaderName::from_static("x-request-id");
@@ -113,6 +123,7 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(from_fn_with_state(state.clone(), auth::authenticate))
         .layer(Extension(state.clone()))
+        .layer(Extension(Arc::new(Navigation::of(crate::modules::ALL))))
         .layer(Extension(doc))
         .layer(from_fn(web::csrf_cookie))
         .layer(from_fn(record_metrics))

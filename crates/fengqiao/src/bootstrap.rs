@@ -7,58 +7,7 @@ use crate::platform::clock::{Clock, SystemClock};
 use crate::platform::{AppState, Config, Db};
 use crate::regions;
 
-/// Progress of a long job: a bar on a terminal, plain lines otherwise.
-pub struct Progress {
-    bar: Option<indicatif::ProgressBar>,
-    label: String,
-    total: u64,
-    done: u64,
-    last_line: u64,
-}
-
-impl Progress {
-    pub fn new(label: &str, total: u64) -> Progress {
-        use is_terminal::IsTerminal;
-        let bar = std::io::stderr().is_terminal().then(|| {
-            let b = indicatif::ProgressBar::new(total);
-            b.set_style(
-                indicatif::ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} ({eta})")
-                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-            );
-            b.set_message(label.to_string());
-            b
-        });
-        Progress {
-            bar,
-            label: label.to_string(),
-            total,
-            done: 0,
-            last_line: 0,
-        }
-    }
-
-    pub fn inc(&mut self, n: u64) {
-        self.done += n;
-        match &self.bar {
-            Some(b) => b.inc(n),
-            None => {
-                // Halfway and done: a log stays readable and the server's address, printed
-                // after the first start's loading, is not buried.
-                let step = (self.total / 2).max(1);
-                if self.done >= self.last_line + step || self.done >= self.total {
-                    self.last_line = self.done;
-                    eprintln!("{}: {}/{}", self.label, self.done, self.total);
-                }
-            }
-        }
-    }
-
-    pub fn finish(self) {
-        if let Some(b) = self.bar {
-            b.finish();
-        }
-    }
-}
+pub use crate::platform::progress::Progress;
 
 /// Connects to the configured database and migrates it.
 pub async fn open(config: &Config) -> anyhow::Result<Db> {
@@ -108,20 +57,31 @@ pub fn state(
     metrics: Option<metrics_exporter_prometheus::PrometheusHandle>,
     pii: crate::platform::pii::PiiCipher,
 ) -> AppState {
-    let donations = crate::donations::Donations {
-        intake: crate::donations::intake::Intake::new(db.clone(), clock.clone()),
-        provider: Arc::new(crate::donations::payment::TestProvider),
-        plans: Default::default(),
-    };
-    AppState::new(crate::platform::Services {
-        donations,
+    let mut services = crate::platform::Services {
         db,
         config: Arc::new(config),
         clock,
         metrics,
         pii,
         search: crate::platform::search::SearchIndex::in_ram(),
-    })
+        extensions: Default::default(),
+    };
+    services.extensions = crate::platform::module::services(crate::modules::ALL, &services);
+    AppState::new(services)
+}
+
+/// What a server does once before it listens: each module's start (a cache catching up), then
+/// the scheduler with every module's jobs.
+pub async fn start(state: &AppState) -> anyhow::Result<()> {
+    for m in crate::modules::ALL {
+        if let Some(start) = m.start {
+            start(state)
+                .await
+                .map_err(|e| anyhow::anyhow!("starting the {} module: {e:#}", m.name))?;
+        }
+    }
+    crate::platform::scheduler::start(state, crate::platform::module::jobs(crate::modules::ALL));
+    Ok(())
 }
 
 pub fn system_clock() -> Arc<dyn Clock> {

@@ -18,6 +18,7 @@ pub mod charity;
 pub mod demo;
 pub mod docs;
 pub mod donations;
+pub mod modules;
 pub mod platform;
 pub mod regions;
 pub mod register;

@@ -262,9 +262,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     let search = SearchIndex::open(&index_dir(&config))?;
     let state = bootstrap::state(db, config, bootstrap::system_clock(), Some(metrics), pii)
         .with_search(search);
-    register::index::start(&state).await?;
-    fengqiao::transparency::signer::start(&state);
-    fengqiao::registry::service::overdue::start(&state);
+    bootstrap::start(&state).await?;
     let app = fengqiao::app::router(state);
     axum::serve(listener, app)
         .with_graceful_shutdown(async {

@@ -12,10 +12,21 @@ use axum::routing::{get, post};
 use utoipa_axum::routes;
 
 use crate::platform::auth::{Access, Role};
+use crate::platform::module::{Module, NavEntry};
 use crate::platform::routes::Routes;
 
 /// Who manages accounts: the system administrator (grants only inside his own region).
 pub const ACCOUNT_ADMINS: &[Role] = &[Role::SysAdmin];
+
+/// Accounts (账号): login, tokens, role switch, account administration; the home page.
+pub const MODULE: Module = Module {
+    tags: &[("accounts", "账号 Accounts")],
+    nav: &[
+        NavEntry::public(10, "nav.home", "/"),
+        NavEntry::for_roles(100, "nav.users", "/admin/users", ACCOUNT_ADMINS),
+    ],
+    ..Module::new("accounts", routes)
+};
 
 pub fn routes() -> Routes {
     Routes::new()

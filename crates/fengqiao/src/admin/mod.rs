@@ -8,6 +8,7 @@ use axum::routing::get;
 use utoipa_axum::routes;
 
 use crate::platform::auth::{Access, Role};
+use crate::platform::module::{Module, NavEntry};
 use crate::platform::routes::Routes;
 
 /// Who reads the audit log: the system administrator (all) and provincial officers (their region).
@@ -22,6 +23,18 @@ pub const EVENT_READERS: &[Role] = &[
     Role::StreetOfficer,
     Role::DeptReviewer,
 ];
+
+/// The audit log and the event feed (审计与事件).
+pub const MODULE: Module = Module {
+    tags: &[("platform", "审计与事件 Audit and events")],
+    nav: &[NavEntry::for_roles(
+        90,
+        "nav.audit",
+        "/admin/audit",
+        AUDIT_READERS,
+    )],
+    ..Module::new("admin", routes)
+};
 
 pub fn routes() -> Routes {
     Routes::new()

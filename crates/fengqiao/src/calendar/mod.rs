@@ -7,10 +7,14 @@ pub mod store;
 use utoipa_axum::routes;
 
 use crate::platform::auth::{Access, Role};
+use crate::platform::module::Module;
 use crate::platform::routes::Routes;
 
 /// Who maintains the calendar: the province.
 pub const CALENDAR_EDITORS: &[Role] = &[Role::SysAdmin, Role::ProvinceOfficer];
+
+/// The working-day calendar (工作日历); its API is tagged `codes`.
+pub const MODULE: Module = Module::new("calendar", routes);
 
 pub fn routes() -> Routes {
     Routes::new()

@@ -17,8 +17,13 @@ pub mod store;
 use axum::routing::{get, post};
 use utoipa_axum::routes;
 
-use crate::platform::auth::{Access, ObjectKind, Role, Scope};
+use crate::platform::auth::store::ScopeRow;
+use crate::platform::auth::{Access, ObjectType, Role, Scope};
+use crate::platform::module::DemoContext;
+use crate::platform::module::{Module, NavEntry};
 use crate::platform::routes::Routes;
+use crate::platform::scheduler::BoxFuture;
+use crate::platform::{AppResult, AppState};
 
 /// The organization's side (社会组织管理员): acts for organizations registered inside the region
 /// of his role (the role model binds org_admin to a region, not to one organization).
@@ -53,15 +58,55 @@ pub const CLOSERS: &[Role] = &[
     Role::ProvinceOfficer,
 ];
 
+/// A charity application (认定/公开募捐资格): its region, applicant and organization.
+pub static APPLICATION: ObjectType = ObjectType {
+    name: "charity.application",
+    resolve: application_scope,
+};
+
+/// A fundraising plan by its filing number or id: the region of the charity that filed it.
+pub static FUNDRAISING_PLAN: ObjectType = ObjectType {
+    name: "charity.fundraising_plan",
+    resolve: plan_scope_of,
+};
+
+fn application_scope<'a>(
+    state: &'a AppState,
+    id: &'a str,
+) -> BoxFuture<'a, AppResult<Option<ScopeRow>>> {
+    Box::pin(async move {
+        store::application_scope(&state.db, crate::platform::extract::parse_id(id)?).await
+    })
+}
+
+fn plan_scope_of<'a>(
+    state: &'a AppState,
+    key: &'a str,
+) -> BoxFuture<'a, AppResult<Option<ScopeRow>>> {
+    Box::pin(async move { store::plan_scope(&state.db, key).await })
+}
+
 const fn app_scope(roles: &'static [Role]) -> Access {
-    Access::scoped(roles, Scope::Object(ObjectKind::CharityApplication, "id"))
+    Access::scoped(roles, Scope::Object(&APPLICATION, "id"))
 }
 
 const fn plan_scope(roles: &'static [Role]) -> Access {
-    Access::scoped(
-        roles,
-        Scope::Object(ObjectKind::FundraisingPlan, "filing_no"),
-    )
+    Access::scoped(roles, Scope::Object(&FUNDRAISING_PLAN, "filing_no"))
+}
+
+/// Charity (慈善): recognition, fundraising qualification, plan filing, disclosures, supervision.
+pub const MODULE: Module = Module {
+    tags: &[(
+        "charity",
+        "慈善组织认定、公开募捐资格、募捐方案备案与监管预警 Charity recognition, fundraising qualification, plan filing and supervision",
+    )],
+    nav: &[NavEntry::public(50, "nav.charity", "/charity")],
+    demo: Some(load_demo),
+    ..Module::new("charity", routes)
+};
+
+fn load_demo<'a>(cx: &'a DemoContext<'a>) -> BoxFuture<'a, AppResult<()>> {
+    Box::pin(demo::load(cx.db))
 }
 
 pub fn routes() -> Routes {

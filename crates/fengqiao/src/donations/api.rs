@@ -82,7 +82,7 @@ pub async fn test_notice(
     let row = store::settle(
         &state.db,
         state.clock.now(),
-        state.donations.provider.name(),
+        super::of(&state)?.provider.name(),
         &n.payment_ref,
         n.outcome == Settlement::Confirmed,
     )

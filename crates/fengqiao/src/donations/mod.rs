@@ -19,7 +19,11 @@ use axum::routing::{get, post};
 use utoipa_axum::routes;
 
 use crate::platform::auth::{Access, Role};
+use crate::platform::module::DemoContext;
+use crate::platform::module::{Module, NavEntry};
 use crate::platform::routes::Routes;
+use crate::platform::scheduler::BoxFuture;
+use crate::platform::{AppResult, AppState, Services};
 
 /// Who records disbursements: the charity's own accounts and officers (the region check is the
 /// plan's, in the service).
@@ -37,6 +41,41 @@ pub struct Donations {
     pub provider: Arc<dyn payment::PaymentProvider>,
     /// Plans recently read for donations (see [`service::PLAN_CACHE_TTL`]).
     pub plans: service::PlanCache,
+}
+
+/// Donations and disbursements (捐赠与拨付).
+pub const MODULE: Module = Module {
+    tags: &[("donations", "捐赠与拨付 Donations and disbursements")],
+    nav: &[NavEntry::public(40, "nav.projects", "/projects")],
+    services: Some(provide),
+    demo: Some(load_demo),
+    ..Module::new("donations", routes)
+};
+
+fn load_demo<'a>(cx: &'a DemoContext<'a>) -> BoxFuture<'a, AppResult<()>> {
+    Box::pin(demo::load_demo(cx.db, cx.pii, cx.seed, cx.today))
+}
+
+/// This server's donation services (provided by [`MODULE`]).
+pub fn of(state: &AppState) -> AppResult<&Donations> {
+    state.service::<Donations>()
+}
+
+/// Forgets what this server's donations remember of a plan (it was closed here): its next
+/// donation reads it afresh. Other servers see it within [`service::PLAN_CACHE_TTL`].
+pub fn forget_plan(state: &AppState, filing_no: &str) {
+    if let Ok(d) = of(state) {
+        d.plans.forget(filing_no);
+    }
+}
+
+/// Puts the intake queue, the payment provider and the plan cache into the state.
+fn provide(base: &Services, ext: &mut axum::http::Extensions) {
+    ext.insert(Donations {
+        intake: intake::Intake::new(base.db.clone(), base.clock.clone()),
+        provider: Arc::new(payment::TestProvider),
+        plans: Default::default(),
+    });
 }
 
 pub fn routes() -> Routes {

@@ -184,7 +184,7 @@ async fn project_page(
         error,
         disburse_error,
         can_disburse,
-        methods: state.donations.provider.methods().to_vec(),
+        methods: super::of(state)?.provider.methods().to_vec(),
         today: today.to_string(),
         open,
     })

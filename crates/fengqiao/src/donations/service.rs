@@ -188,8 +188,7 @@ impl PlanCache {
 /// (filed, within its period, its organization registered and qualified), checked on every
 /// donation against today's date; refusals name `project`.
 pub async fn open_plan(state: &AppState, project: &str) -> AppResult<PlanRef> {
-    let facts = state
-        .donations
+    let facts = super::of(state)?
         .plans
         .get(&state.db, state.clock.now(), project.trim())
         .await?
@@ -240,7 +239,7 @@ pub async fn donate(
         }
         _ => None,
     };
-    let provider = &state.donations.provider;
+    let provider = &super::of(state)?.provider;
     if !provider.methods().contains(&req.method.as_str()) {
         return Err(AppError::invalid(
             "method",
@@ -279,8 +278,7 @@ pub async fn donate(
         PaymentOutcome::Pending { reference } => (Outcome::Pending, reference),
         PaymentOutcome::Failed { reference, .. } => (Outcome::Failed, reference),
     };
-    state
-        .donations
+    super::of(state)?
         .intake
         .submit(NewDonation {
             plan_id: plan.id,

@@ -9,10 +9,13 @@ pub mod error;
 pub mod extract;
 pub mod i18n;
 pub mod journal;
+pub mod module;
 pub mod money;
 pub mod pii;
+pub mod progress;
 pub mod request_id;
 pub mod routes;
+pub mod scheduler;
 pub mod search;
 pub mod web;
 
@@ -62,8 +65,21 @@ pub struct Services {
     pub pii: pii::PiiCipher,
     /// The search index of the public register (a cache derived from the database).
     pub search: search::SearchIndex,
-    /// Donation intake (group commit) and the payment provider.
-    pub donations: crate::donations::Donations,
+    /// The long-lived services modules keep (each behind a type the module owns), put here
+    /// from their [`module::Module::services`]; reached with [`Services::service`].
+    pub extensions: axum::http::Extensions,
+}
+
+impl Services {
+    /// A module's long-lived service; an internal error if no module provided it.
+    pub fn service<T: Send + Sync + 'static>(&self) -> AppResult<&T> {
+        self.extensions.get::<T>().ok_or_else(|| {
+            AppError::Internal(anyhow::anyhow!(
+                "no module provides the service {}",
+                std::any::type_name::<T>()
+            ))
+        })
+    }
 }
 
 /// SQL `LIKE` pattern of everything inside `region` (330106 → "330106%", 330100 → "3301%").

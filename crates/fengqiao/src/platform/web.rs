@@ -39,6 +39,8 @@ pub struct PageCtx {
     pub path: String,
     /// The officer's unread notifications (`None` for everyone else).
     pub unread: Option<i64>,
+    /// Every module's navigation entries (see [`super::module::Navigation`]).
+    pub navigation: std::sync::Arc<super::module::Navigation>,
 }
 
 /// One entry of the navigation.
@@ -92,39 +94,23 @@ impl PageCtx {
         }
     }
 
-    /// Navigation for the actor's role.
+    /// Navigation for the actor's role: the entries every module declares, in their order.
     pub fn nav(&self) -> Vec<NavItem> {
-        let item = |href, key| NavItem {
-            href,
-            key,
-            count: None,
-        };
-        let mut items = vec![
-            item("/", "nav.home"),
-            item("/register", "nav.register"),
-            item("/registry/publicity", "nav.publicity"),
-            item("/projects", "nav.projects"),
-            item("/charity", "nav.charity"),
-            item("/regions", "nav.regions"),
-        ];
         let role = self.actor.role();
-        if role.is_some_and(|r| crate::registry::PARTICIPANTS.contains(&r)) {
-            items.push(item("/registry", "nav.registry"));
-        }
-        if role.is_some_and(|r| super::auth::Role::OFFICERS.contains(&r)) {
-            items.push(NavItem {
-                count: self.unread.filter(|n| *n > 0),
-                ..item("/notifications", "nav.notifications")
-            });
-        }
-        if role.is_some_and(|r| crate::admin::AUDIT_READERS.contains(&r)) {
-            items.push(item("/admin/audit", "nav.audit"));
-        }
-        if role.is_some_and(|r| crate::accounts::ACCOUNT_ADMINS.contains(&r)) {
-            items.push(item("/admin/users", "nav.users"));
-        }
-        items.push(item("/api/docs", "nav.api"));
-        items
+        self.navigation
+            .0
+            .iter()
+            .filter(|e| e.shown_to(role))
+            .map(|e| NavItem {
+                href: e.path,
+                key: e.label,
+                count: if e.unread_badge {
+                    self.unread.filter(|n| *n > 0)
+                } else {
+                    None
+                },
+            })
+            .collect()
     }
 }
 
@@ -160,6 +146,11 @@ fn page_ctx(jar: &CookieJar, parts: &axum::http::request::Parts) -> PageCtx {
             .unwrap_or(Actor::Public),
         path: parts.uri.path().to_string(),
         unread: parts.extensions.get::<UnreadNotifications>().map(|u| u.0),
+        navigation: parts
+            .extensions
+            .get::<std::sync::Arc<super::module::Navigation>>()
+            .cloned()
+            .unwrap_or_default(),
     }
 }
 

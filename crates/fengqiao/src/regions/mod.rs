@@ -2,6 +2,7 @@
 //! the grids officers draw under each community.
 
 pub mod api;
+pub mod demo;
 pub mod model;
 pub mod pages;
 pub mod store;
@@ -9,11 +10,38 @@ pub mod store;
 use axum::routing::get;
 use utoipa_axum::routes;
 
-use crate::platform::auth::{Access, ObjectKind, Role, Scope};
+use crate::platform::auth::store::ScopeRow;
+use crate::platform::auth::{Access, ObjectType, Role, Scope};
+use crate::platform::module::{Module, NavEntry};
 use crate::platform::routes::Routes;
+use crate::platform::scheduler::BoxFuture;
+use crate::platform::{AppResult, AppState};
 
 /// Who may draw grids: officers of the region (street level and up).
 pub const GRID_EDITORS: &[Role] = Role::OFFICERS;
+
+/// A grid (网格), by its id: the region of its community.
+pub static GRID: ObjectType = ObjectType {
+    name: "regions.grid",
+    resolve: grid_scope,
+};
+
+fn grid_scope<'a>(state: &'a AppState, id: &'a str) -> BoxFuture<'a, AppResult<Option<ScopeRow>>> {
+    Box::pin(async move {
+        let id = crate::platform::extract::parse_id(id)?;
+        Ok(store::grid_region(&state.db, id)
+            .await?
+            .map(ScopeRow::region))
+    })
+}
+
+/// Regions and grids (行政区划与网格).
+pub const MODULE: Module = Module {
+    tags: &[("regions", "行政区划与网格 Regions and grids")],
+    nav: &[NavEntry::public(60, "nav.regions", "/regions")],
+    demo: Some(demo::load),
+    ..Module::new("regions", routes)
+};
 
 pub fn routes() -> Routes {
     Routes::new()
@@ -23,7 +51,7 @@ pub fn routes() -> Routes {
             routes!(api::create_grid),
         )
         .api(
-            Access::scoped(GRID_EDITORS, Scope::Object(ObjectKind::Grid, "id")),
+            Access::scoped(GRID_EDITORS, Scope::Object(&GRID, "id")),
             routes!(api::get_grid, api::update_grid),
         )
         .page("/regions", &["GET"], Access::PUBLIC, get(pages::tree_root))

@@ -45,7 +45,8 @@ async fn rebuild_locked(db: &Db, index: &SearchIndex, quiet: bool) -> AppResult<
     // Events after this id may or may not be in the rows read: they are applied again after.
     let outbox_id = store::max_outbox_id(db).await?;
     let total = store::count_organizations(db).await?;
-    let mut progress = (!quiet).then(|| crate::bootstrap::Progress::new("index", total as u64));
+    let mut progress =
+        (!quiet).then(|| crate::platform::progress::Progress::new("index", total as u64));
     run(index, |ix| ix.clear()).await?;
     let mut after: Option<Uuid> = None;
     let mut n = 0u64;

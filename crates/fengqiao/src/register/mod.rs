@@ -3,6 +3,7 @@
 //! current from the outbox (`index`).
 
 pub mod api;
+pub mod demo;
 pub mod import;
 pub mod index;
 pub mod model;
@@ -13,13 +14,30 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::get;
 use utoipa_axum::routes;
 
+use crate::platform::AppState;
 use crate::platform::auth::{Access, Role};
+use crate::platform::module::{Module, NavEntry};
 use crate::platform::routes::Routes;
+use crate::platform::scheduler::BoxFuture;
 
 /// Who imports an existing register: the system administrator and provincial officers.
 pub const IMPORTERS: &[Role] = &[Role::SysAdmin, Role::ProvinceOfficer];
 /// Largest import upload (the whole request is limited to 16 MB by the application).
 pub const IMPORT_MAX_BYTES: usize = 16 * 1024 * 1024;
+
+/// The public register (社会组织名录): search, facets, export, import.
+pub const MODULE: Module = Module {
+    tags: &[("register", "社会组织名录 The public register")],
+    nav: &[NavEntry::public(20, "nav.register", "/register")],
+    start: Some(start),
+    demo: Some(demo::load),
+    ..Module::new("register", routes)
+};
+
+/// Every server keeps its own search index (a cache) current from the outbox.
+fn start(state: &AppState) -> BoxFuture<'_, anyhow::Result<()>> {
+    Box::pin(async move { Ok(index::start(state).await?) })
+}
 
 pub fn routes() -> Routes {
     Routes::new()

@@ -14,8 +14,14 @@ pub mod store;
 use axum::routing::{get, post};
 use utoipa_axum::routes;
 
-use crate::platform::auth::{Access, ObjectKind, Role, Scope};
+use crate::platform::auth::store::ScopeRow;
+use crate::platform::auth::{Access, ObjectType, Role, Scope};
+use crate::platform::module::DemoContext;
+use crate::platform::module::{Module, NavEntry};
 use crate::platform::routes::Routes;
+use crate::platform::scheduler::BoxFuture;
+use crate::platform::scheduler::Job;
+use crate::platform::{AppResult, AppState};
 
 /// Who files applications: founders (org_admin) and, for revocation, officers.
 pub const APPLICANTS: &[Role] = &[
@@ -54,13 +60,77 @@ pub const GOVERNANCE_EDITORS: &[Role] = &[
     Role::ProvinceOfficer,
 ];
 
+/// A registry application (`applications`): the authority's region, its applicant, and the
+/// organization it concerns.
+pub static APPLICATION: ObjectType = ObjectType {
+    name: "registry.application",
+    resolve: application_scope,
+};
+
+/// An organization by its USCC, or by its id when it has none (the registering authority's
+/// region, or the filing street/township); its bound accounts act for it.
+pub static ORGANIZATION: ObjectType = ObjectType {
+    name: "registry.organization",
+    resolve: organization_scope,
+};
+
+fn application_scope<'a>(
+    state: &'a AppState,
+    id: &'a str,
+) -> BoxFuture<'a, AppResult<Option<ScopeRow>>> {
+    Box::pin(async move {
+        store::application_scope(&state.db, crate::platform::extract::parse_id(id)?).await
+    })
+}
+
+fn organization_scope<'a>(
+    state: &'a AppState,
+    id: &'a str,
+) -> BoxFuture<'a, AppResult<Option<ScopeRow>>> {
+    Box::pin(async move {
+        let key = service::governance::parse_org_key("uscc", id)?;
+        store::governance::organization_scope(&state.db, &key).await
+    })
+}
+
 const fn app_scope(roles: &'static [Role]) -> Access {
-    Access::scoped(roles, Scope::Object(ObjectKind::Application, "id"))
+    Access::scoped(roles, Scope::Object(&APPLICATION, "id"))
 }
 
 /// The organization in the path (`{uscc}`: its USCC, or its id when it has none).
 const fn org_scope(roles: &'static [Role]) -> Access {
-    Access::scoped(roles, Scope::Object(ObjectKind::Organization, "uscc"))
+    Access::scoped(roles, Scope::Object(&ORGANIZATION, "uscc"))
+}
+
+/// Registry (登记): the one window, joint review, publicity, approval, organizations' pages.
+pub const MODULE: Module = Module {
+    tags: &[("registry", "登记审批 Registration and filing")],
+    nav: &[
+        NavEntry::public(30, "nav.publicity", "/registry/publicity"),
+        NavEntry::for_roles(70, "nav.registry", "/registry", PARTICIPANTS),
+        NavEntry {
+            unread_badge: true,
+            ..NavEntry::for_roles(80, "nav.notifications", "/notifications", Role::OFFICERS)
+        },
+    ],
+    jobs: &[Job {
+        name: "registry.overdue_sweep",
+        period: service::overdue::SWEEP_INTERVAL,
+        run: sweep_overdue,
+    }],
+    demo: Some(load_demo),
+    ..Module::new("registry", routes)
+};
+
+fn sweep_overdue(state: AppState) -> BoxFuture<'static, anyhow::Result<()>> {
+    Box::pin(async move {
+        service::overdue::flag(&state).await?;
+        Ok(())
+    })
+}
+
+fn load_demo<'a>(cx: &'a DemoContext<'a>) -> BoxFuture<'a, AppResult<()>> {
+    Box::pin(demo::load_demo_with(cx.db, cx.pii.clone(), cx.seed))
 }
 
 pub fn routes() -> Routes {

@@ -6,7 +6,14 @@ pub mod model;
 use utoipa_axum::routes;
 
 use crate::platform::auth::Access;
+use crate::platform::module::Module;
 use crate::platform::routes::Routes;
+
+/// Standard codes (标准代码): the USCC check. The `codes` tag is shared with the calendar.
+pub const MODULE: Module = Module {
+    tags: &[("codes", "标准代码 Standard codes")],
+    ..Module::new("standard_codes", routes)
+};
 
 pub fn routes() -> Routes {
     Routes::new().api(Access::PUBLIC, routes!(api::uscc))

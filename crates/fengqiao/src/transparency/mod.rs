@@ -14,10 +14,34 @@ pub mod store;
 
 use utoipa_axum::routes;
 
+use crate::platform::AppState;
 use crate::platform::auth::Access;
+use crate::platform::module::Module;
 use crate::platform::routes::Routes;
+use crate::platform::scheduler::{BoxFuture, Job};
 
 /// Everything here is public: the log exists so that anyone can check it.
+/// The transparency log (透明日志, RFC 6962); a new signed tree head at least every
+/// [`signer::SIGN_INTERVAL`] while entries arrive, signed by one server at a time.
+pub const MODULE: Module = Module {
+    tags: &[("transparency", "透明日志 Transparency log (RFC 6962)")],
+    jobs: &[Job {
+        name: "transparency.sign_tree_head",
+        period: signer::SIGN_INTERVAL,
+        run: sign,
+    }],
+    ..Module::new("transparency", routes)
+};
+
+fn sign(state: AppState) -> BoxFuture<'static, anyhow::Result<()>> {
+    Box::pin(async move {
+        if let Some(size) = signer::sign_if_grown(&state).await? {
+            tracing::info!(tree_size = size, "signed a new tree head");
+        }
+        Ok(())
+    })
+}
+
 pub fn routes() -> Routes {
     Routes::new()
         .api(Access::PUBLIC, routes!(api::sth))

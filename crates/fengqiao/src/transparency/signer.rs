@@ -18,19 +18,3 @@ pub async fn sign_if_grown(state: &AppState) -> anyhow::Result<Option<u64>> {
     let head = store::current_head(&state.db, state.clock.now(), &key).await?;
     Ok((Some(head.tree_size) != before).then_some(head.tree_size))
 }
-
-/// Runs the signer in the background for as long as the runtime lives.
-pub fn start(state: &AppState) {
-    let state = state.clone();
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(SIGN_INTERVAL);
-        loop {
-            tick.tick().await;
-            match sign_if_grown(&state).await {
-                Ok(Some(size)) => tracing::info!(tree_size = size, "signed a new tree head"),
-                Ok(None) => {}
-                Err(e) => tracing::warn!(error = %e, "signing a tree head failed; retrying"),
-            }
-        }
-    });
-}

@@ -15,6 +15,7 @@ mod durability;
 mod org_accounts;
 mod platform;
 mod regions;
+mod scheduler;
 mod register;
 mod registry;
 mod transparency;
@@ -119,6 +120,11 @@ impl TestApp {
 
     pub async fn scalar(&self, sql: &'static str) -> i64 {
         fengqiao::with_db!(&self.state.db, pool => sqlx::query_scalar::<_, i64>(sql).fetch_one(pool).await.unwrap())
+    }
+
+    /// The URL another server would open this test's database with.
+    pub fn db_url(&self) -> String {
+        self.db.as_ref().expect("database").url()
     }
 
     pub async fn finish(mut self) {

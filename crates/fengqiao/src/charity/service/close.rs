@@ -57,6 +57,6 @@ pub async fn close_plan(
     .await?;
     // This server's donations see the closing at once; other servers within their plan cache's
     // time (donations::service::PLAN_CACHE_TTL).
-    state.donations.plans.forget(&plan.filing_no);
+    crate::donations::forget_plan(state, &plan.filing_no);
     plan_view(state, &plan.filing_no).await
 }

@@ -12,10 +12,11 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::cookie::CookieJar;
 
-pub use roles::{Access, Actor, ObjectKind, ObjectScope, Role, Scope, UserActor};
+pub use roles::{Access, Actor, ObjectScope, Role, Scope, UserActor};
 
 use crate::platform::AppState;
 use crate::platform::error::AppError;
+use crate::platform::scheduler::BoxFuture;
 
 pub const SESSION_COOKIE: &str = "fq_session";
 pub const CSRF_COOKIE: &str = "fq_csrf";
@@ -173,8 +174,8 @@ pub async fn guard(State(access): State<Access>, mut req: Request, next: Next) -
             Some(Err(e)) => Err(AppError::from_code(name, &e)),
             None => authorize(&actor, &access, None),
         },
-        (Scope::Object(kind, name), Some(state)) => match param(name) {
-            Some(id) => match object_scope(&state, kind, &id).await {
+        (Scope::Object(object, name), Some(state)) => match param(name) {
+            Some(id) => match object.scope(&state, &id).await {
                 Ok(scope) => authorize_object(&state.db, &actor, &access, &scope).await,
                 Err(e) => Err(e),
             },
@@ -296,29 +297,34 @@ impl Listing {
     }
 }
 
-async fn object_scope(
-    state: &AppState,
-    kind: ObjectKind,
-    id: &str,
-) -> Result<ObjectScope, AppError> {
-    let uuid = || crate::platform::extract::parse_id(id);
-    let row = match kind {
-        ObjectKind::Grid => crate::regions::store::grid_region(&state.db, uuid()?)
+/// Finds a stored object's region and holders by the id in the path; `None` when there is no
+/// such object. Each module owns the resolvers of its objects.
+pub type Resolver =
+    for<'a> fn(&'a AppState, &'a str) -> BoxFuture<'a, Result<Option<store::ScopeRow>, AppError>>;
+
+/// A kind of stored object that routes protect (an application, an organization, a grid…),
+/// declared by the module that owns it and named in the [`Scope::Object`] of its routes: the one
+/// rule ([`authorize_object`]) stays here and asks the module's resolver.
+pub struct ObjectType {
+    /// What it is, for the route table and logs (`registry.application`).
+    pub name: &'static str,
+    pub resolve: Resolver,
+}
+
+impl std::fmt::Debug for ObjectType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name)
+    }
+}
+
+impl ObjectType {
+    /// The object's scope; 404 when it does not exist.
+    pub async fn scope(&self, state: &AppState, id: &str) -> Result<ObjectScope, AppError> {
+        (self.resolve)(state, id)
             .await?
-            .map(store::ScopeRow::region),
-        ObjectKind::Application => {
-            crate::registry::store::application_scope(&state.db, uuid()?).await?
-        }
-        ObjectKind::Organization => {
-            let key = crate::registry::service::governance::parse_org_key("uscc", id)?;
-            crate::registry::store::governance::organization_scope(&state.db, &key).await?
-        }
-        ObjectKind::CharityApplication => {
-            crate::charity::store::application_scope(&state.db, uuid()?).await?
-        }
-        ObjectKind::FundraisingPlan => crate::charity::store::plan_scope(&state.db, id).await?,
-    };
-    row.ok_or(AppError::NotFound)?.parse()
+            .ok_or(AppError::NotFound)?
+            .parse()
+    }
 }
 
 /// The actor of a request, for handlers.

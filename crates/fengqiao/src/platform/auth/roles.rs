@@ -158,8 +158,9 @@ pub enum Scope {
     None,
     /// The region code is the named path parameter.
     RegionParam(&'static str),
-    /// The region of a stored object whose id is the named path parameter.
-    Object(ObjectKind, &'static str),
+    /// The region (and holders) of a stored object whose id is the named path parameter, found
+    /// by the resolver of the module that owns the object.
+    Object(&'static super::ObjectType, &'static str),
 }
 
 /// Where a stored object lies and whom it belongs to: what the access check needs of it.
@@ -173,35 +174,11 @@ pub struct ObjectScope {
 }
 
 impl ObjectScope {
-    /// An object that belongs to no account or organization (a grid): its region decides.
-    pub fn region(region: codes::RegionCode) -> ObjectScope {
-        ObjectScope {
-            region,
-            applicant: None,
-            organization: None,
-        }
-    }
-
     /// Whether an organization account must show a tie to it (it is filed by somebody or
     /// belongs to an organization).
     pub fn is_held(&self) -> bool {
         self.applicant.is_some() || self.organization.is_some()
     }
-}
-
-/// Stored objects whose region the access check can look up.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ObjectKind {
-    Grid,
-    /// A registry application (`applications.region_code`: the authority's area).
-    Application,
-    /// An organization by its USCC, or by its id when it has none (`organizations.region_code`:
-    /// the registering authority's area, or the filing street/township).
-    Organization,
-    /// A charity application (认定/公开募捐资格; `charity_applications.region_code`).
-    CharityApplication,
-    /// A fundraising plan by its filing number (the region of the charity that filed it).
-    FundraisingPlan,
 }
 
 impl Access {

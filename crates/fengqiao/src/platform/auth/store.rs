@@ -209,6 +209,7 @@ pub struct ScopeRow {
 }
 
 impl ScopeRow {
+    /// An object that belongs to no account or organization (a grid): its region decides.
     pub fn region(region_code: String) -> ScopeRow {
         ScopeRow {
             region_code,

@@ -5,7 +5,7 @@
 //!
 //! Design: the list is computed live from `review_steps` for the actor's region — a county
 //! officer sees his own, a city officer those of all his counties (the superior's view). A
-//! scheduled sweep ([`start`], every [`SWEEP_INTERVAL`]) writes one `notifications` row per
+//! scheduled sweep (the registry's job in the platform scheduler, every [`SWEEP_INTERVAL`]) writes one `notifications` row per
 //! step for the region handling the application (`officer`) and one for the region above it
 //! (`superior`), audited with an `application.step_overdue` outbox event in the same
 //! transaction, so subscribers of `/api/v1/events` learn of it too. Rows are unique per step
@@ -62,17 +62,4 @@ pub async fn flag(state: &AppState) -> AppResult<u64> {
         told += store::notify(&state.db, state.clock.now(), &Actor::System, s, &recipients).await?;
     }
     Ok(told)
-}
-
-/// Sweeps now and then every [`SWEEP_INTERVAL`] for as long as the runtime lives.
-pub fn start(state: &AppState) {
-    let state = state.clone();
-    tokio::spawn(async move {
-        loop {
-            if let Err(e) = flag(&state).await {
-                tracing::warn!(error = %e, "overdue review steps: the sweep failed; retrying");
-            }
-            tokio::time::sleep(SWEEP_INTERVAL).await;
-        }
-    });
 }
