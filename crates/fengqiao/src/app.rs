@@ -119,7 +119,7 @@ pub fn router(state: AppState) -> Router {
         // Inside authentication (it needs the actor), outside the error pages (they show it too).
         .layer(from_fn_with_state(
             state.clone(),
-            crate::registry::pages::notifications::unread_badge,
+            crate::platform::notifications::pages::unread_badge,
         ))
         .layer(from_fn_with_state(state.clone(), auth::authenticate))
         .layer(Extension(state.clone()))

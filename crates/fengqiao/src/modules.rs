@@ -15,5 +15,6 @@ pub static ALL: &[Module] = &[
     crate::calendar::MODULE,
     crate::standard_codes::MODULE,
     crate::admin::MODULE,
+    crate::platform::notifications::MODULE,
     crate::app::SYSTEM,
 ];

@@ -11,6 +11,7 @@ pub mod i18n;
 pub mod journal;
 pub mod module;
 pub mod money;
+pub mod notifications;
 pub mod pii;
 pub mod progress;
 pub mod request_id;

@@ -24,8 +24,8 @@ struct Assets;
 #[derive(Debug, Clone)]
 pub struct CsrfToken(pub String);
 
-/// An officer's unread notifications, put into the request for the navigation by
-/// `registry::pages::notifications::unread_badge`.
+/// An account's unread notifications, put into the request for the navigation by
+/// [`super::notifications::pages::unread_badge`].
 #[derive(Debug, Clone, Copy)]
 pub struct UnreadNotifications(pub i64);
 

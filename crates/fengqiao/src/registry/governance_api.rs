@@ -1,5 +1,5 @@
 //! JSON handlers of an organization's governance (terms of its bodies, party organization,
-//! hub links, the profile officers record) and of overdue review steps and notifications.
+//! hub links, the profile officers record) and of overdue review steps.
 //! `{uscc}` is the organization's USCC, or its id when it has none (a filed community
 //! organization).
 
@@ -8,13 +8,11 @@ use axum::http::StatusCode;
 
 use super::model::OrganizationView;
 use super::model::governance::{AccountGrant, PartyInput, ProfileInput, SupportInput, TermInput};
-use super::service::notifications::{ListQuery, NotificationList};
 use super::service::{self, governance};
-use super::store::notifications::Notification;
 use super::store::overdue::OverdueStep;
 use crate::platform::auth::Actor;
 use crate::platform::error::Problem;
-use crate::platform::extract::{Json, Path, Query};
+use crate::platform::extract::{Json, Path};
 use crate::platform::{AppError, AppResult, AppState};
 
 async fn view(state: &AppState, key: &str) -> AppResult<Json<OrganizationView>> {
@@ -101,39 +99,6 @@ pub async fn overdue(
 ) -> AppResult<Json<Vec<OverdueStep>>> {
     let user = actor.user().ok_or(AppError::Unauthenticated)?;
     Ok(Json(service::overdue::list(&state, &user.region).await?))
-}
-
-/// Notifications addressed to the actor's region: overdue review steps, told to the region
-/// handling the application (`officer`) and to the region above it (`superior`), newest first,
-/// each with the actor's own `read_at`; `?unread=true` lists only those he has not read.
-/// `unread` counts his unread ones whatever the filter.
-#[utoipa::path(get, path = "/api/v1/notifications", tag = "registry", params(ListQuery),
-    responses((status = 200, body = NotificationList), (status = 401, body = Problem), (status = 403, body = Problem),
-               (status = 422, body = Problem)))]
-pub async fn notifications(
-    State(state): State<AppState>,
-    actor: Actor,
-    Query(q): Query<ListQuery>,
-) -> AppResult<Json<NotificationList>> {
-    Ok(Json(
-        service::notifications::list(&state, &actor, q.unread).await?,
-    ))
-}
-
-/// Marks a notification read for the actor (once: marking it again changes nothing). Only an
-/// officer of the region it is addressed to finds it; to anyone else it is 404.
-#[utoipa::path(post, path = "/api/v1/notifications/{id}/read", tag = "registry",
-    params(("id" = uuid::Uuid, Path, description = "The notification's id")),
-    responses((status = 200, body = Notification), (status = 401, body = Problem), (status = 403, body = Problem),
-               (status = 404, body = Problem), (status = 422, body = Problem)))]
-pub async fn mark_read(
-    State(state): State<AppState>,
-    actor: Actor,
-    Path(id): Path<String>,
-) -> AppResult<Json<Notification>> {
-    Ok(Json(
-        service::notifications::mark_read(&state, &actor, &id).await?,
-    ))
 }
 
 /// Lets an organization account (org_admin) act for the organization (apply, file, disclose,

@@ -108,10 +108,6 @@ pub const MODULE: Module = Module {
     nav: &[
         NavEntry::public(30, "nav.publicity", "/registry/publicity"),
         NavEntry::for_roles(70, "nav.registry", "/registry", PARTICIPANTS),
-        NavEntry {
-            unread_badge: true,
-            ..NavEntry::for_roles(80, "nav.notifications", "/notifications", Role::OFFICERS)
-        },
     ],
     jobs: &[Job {
         name: "registry.overdue_sweep",
@@ -175,26 +171,6 @@ pub fn routes() -> Routes {
         .api(
             Access::roles(Role::OFFICERS),
             routes!(governance_api::overdue),
-        )
-        .api(
-            Access::roles(Role::OFFICERS),
-            routes!(governance_api::notifications),
-        )
-        .api(
-            Access::roles(Role::OFFICERS),
-            routes!(governance_api::mark_read),
-        )
-        .page(
-            "/notifications",
-            &["GET"],
-            Access::roles(Role::OFFICERS),
-            get(pages::notifications::list),
-        )
-        .page(
-            "/notifications/{id}/read",
-            &["POST"],
-            Access::roles(Role::OFFICERS),
-            post(pages::notifications::mark_read),
         )
         .page(
             "/registry/organizations/{uscc}/governance",

@@ -15,9 +15,9 @@ mod durability;
 mod org_accounts;
 mod platform;
 mod regions;
-mod scheduler;
 mod register;
 mod registry;
+mod scheduler;
 mod transparency;
 
 use std::sync::Arc;

@@ -34,7 +34,9 @@ const PERIOD: Duration = Duration::from_secs(60);
 
 /// A second server's state on the same database (its own pools), on the same clock.
 async fn second_server(app: &TestApp) -> AppState {
-    let db = fengqiao::platform::Db::connect(&app.db_url()).await.unwrap();
+    let db = fengqiao::platform::Db::connect(&app.db_url())
+        .await
+        .unwrap();
     fengqiao::bootstrap::state(
         db,
         fengqiao::platform::Config::default(),
@@ -54,7 +56,11 @@ async fn row(app: &TestApp, name: &str) -> (i64, i64, Option<String>) {
 async fn two_servers_on_one_database_run_each_job_once_a_period() {
     each_backend(|app: TestApp| async move {
         COUNTED.store(0, Ordering::SeqCst);
-        let jobs = [Job { name: "test.count", period: PERIOD, run: count }];
+        let jobs = [Job {
+            name: "test.count",
+            period: PERIOD,
+            run: count,
+        }];
         let other = second_server(&app).await;
         let (a, b) = (Uuid::now_v7(), Uuid::now_v7());
         for period in 1..=5 {
@@ -83,7 +89,11 @@ async fn two_servers_on_one_database_run_each_job_once_a_period() {
 async fn a_failing_job_is_recorded_and_retried_at_its_next_period() {
     each_backend(|app: TestApp| async move {
         FAILED.store(0, Ordering::SeqCst);
-        let jobs = [Job { name: "test.fail", period: PERIOD, run: fail }];
+        let jobs = [Job {
+            name: "test.fail",
+            period: PERIOD,
+            run: fail,
+        }];
         let me = Uuid::now_v7();
         assert_eq!(scheduler::tick(&app.state, &jobs, me).await, ["test.fail"]);
         let (runs, failures, error) = row(&app, "test.fail").await;
@@ -103,21 +113,45 @@ async fn a_failing_job_is_recorded_and_retried_at_its_next_period() {
 #[tokio::test]
 async fn a_lease_left_by_a_dead_server_is_taken_over_only_when_it_runs_out() {
     each_backend(|app: TestApp| async move {
-        let job = Job { name: "test.lease", period: PERIOD, run: count };
+        let job = Job {
+            name: "test.lease",
+            period: PERIOD,
+            run: count,
+        };
         let (dead, alive) = (Uuid::now_v7(), Uuid::now_v7());
         let db = &app.state.db;
         // The first server claims the run and dies before it finishes.
-        assert!(scheduler::claim(db, &job, dead, app.state.clock.now()).await.unwrap());
+        assert!(
+            scheduler::claim(db, &job, dead, app.state.clock.now())
+                .await
+                .unwrap()
+        );
         // Its period passes, but the lease holds.
         app.clock.advance(chrono::Duration::seconds(120));
-        assert!(!scheduler::claim(db, &job, alive, app.state.clock.now()).await.unwrap());
+        assert!(
+            !scheduler::claim(db, &job, alive, app.state.clock.now())
+                .await
+                .unwrap()
+        );
         let lease = chrono::Duration::from_std(LEASE).unwrap();
         app.clock.advance(lease - chrono::Duration::seconds(121));
-        assert!(!scheduler::claim(db, &job, alive, app.state.clock.now()).await.unwrap(), "a second before the lease runs out");
+        assert!(
+            !scheduler::claim(db, &job, alive, app.state.clock.now())
+                .await
+                .unwrap(),
+            "a second before the lease runs out"
+        );
         app.clock.advance(chrono::Duration::seconds(1));
-        assert!(scheduler::claim(db, &job, alive, app.state.clock.now()).await.unwrap(), "the lease ran out");
+        assert!(
+            scheduler::claim(db, &job, alive, app.state.clock.now())
+                .await
+                .unwrap(),
+            "the lease ran out"
+        );
         // The dead server's late finish does not end the new holder's lease.
-        scheduler::finish(db, &job, dead, app.state.clock.now(), None).await.unwrap();
+        scheduler::finish(db, &job, dead, app.state.clock.now(), None)
+            .await
+            .unwrap();
         assert_eq!(row(&app, "test.lease").await.0, 0);
         app
     })
@@ -166,5 +200,9 @@ fn the_platform_imports_no_module() {
             }
         }
     }
-    assert!(offences.is_empty(), "the platform names modules:\n{}", offences.join("\n"));
+    assert!(
+        offences.is_empty(),
+        "the platform names modules:\n{}",
+        offences.join("\n")
+    );
 }

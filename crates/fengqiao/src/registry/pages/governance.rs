@@ -19,9 +19,9 @@ use super::super::model::governance::{
     SPECIAL_GROUPS, SupportInput, TermInput,
 };
 use super::super::service::{self, governance, overdue};
-use super::super::store::notifications::Notification;
 use super::super::store::overdue::OverdueStep;
 use crate::platform::auth::Role;
+use crate::platform::notifications::Notification;
 use crate::platform::web::{PageCtx, render};
 use crate::platform::{AppError, AppResult, AppState};
 
@@ -302,9 +302,7 @@ impl OverduePage {
 pub async fn overdue_page(State(state): State<AppState>, ctx: PageCtx) -> AppResult<Response> {
     let user = ctx.actor.user().ok_or(AppError::Unauthenticated)?;
     let steps = overdue::list(&state, &user.region).await?;
-    let notes = super::super::service::notifications::list(&state, &ctx.actor, false)
-        .await?
-        .notifications;
+    let (_, notes) = crate::platform::notifications::list(&state, &ctx.actor, false).await?;
     Ok(render(&OverduePage { ctx, steps, notes }))
 }
 

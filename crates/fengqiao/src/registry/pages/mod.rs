@@ -6,7 +6,6 @@
 pub mod accounts;
 pub mod apply;
 pub mod governance;
-pub mod notifications;
 
 use askama::Template;
 use axum::extract::{Path, State};

@@ -11,7 +11,6 @@ use super::model::{
 };
 mod create;
 pub mod governance;
-pub mod notifications;
 pub mod overdue;
 pub use create::create;
 

@@ -16,7 +16,9 @@ use std::time::Duration;
 use codes::RegionCode;
 
 use super::super::store::overdue::{self as store, OverdueStep};
-use crate::platform::auth::Actor;
+use crate::platform::auth::{Actor, Role};
+use crate::platform::i18n::{self, Lang};
+use crate::platform::notifications::{Notice, Recipient};
 use crate::platform::{AppResult, AppState, region_prefix};
 
 /// How often the server looks for newly overdue steps.
@@ -55,11 +57,34 @@ pub async fn flag(state: &AppState) -> AppResult<u64> {
     let steps = store::overdue(&state.db, "%", state.clock.today(), i64::MAX).await?;
     let mut told = 0;
     for s in &steps {
-        let mut recipients = vec![(s.region_code.clone(), "officer")];
+        let mut recipients = vec![Recipient::office(&s.region_code, Role::OFFICERS, "officer")];
         if let Some(up) = superior(state, &s.region_code).await? {
-            recipients.push((up, "superior"));
+            recipients.push(Recipient::office(&up, Role::OFFICERS, "superior"));
         }
-        told += store::notify(&state.db, state.clock.now(), &Actor::System, s, &recipients).await?;
+        let link = format!("/registry/applications/{}", s.application_id);
+        let note = |lang| {
+            format!(
+                "{} · {} {}",
+                i18n::t(lang, &format!("registry.step.{}", s.step)),
+                i18n::t(lang, "registry.deadline"),
+                s.deadline
+            )
+        };
+        let notice = Notice {
+            kind: "step_overdue",
+            object_kind: super::super::APPLICATION.name,
+            object_id: s.application_id,
+            topic: &s.step,
+            subject: &s.name,
+            link: &link,
+            note: (note(Lang::Zh), note(Lang::En)),
+            detail: serde_json::json!({
+                "application_id": s.application_id, "application_name": s.name,
+                "application_region": s.region_code, "step": s.step, "deadline": s.deadline,
+            }),
+            recipients,
+        };
+        told += store::notify(&state.db, state.clock.now(), &Actor::System, s, &notice).await?;
     }
     Ok(told)
 }

@@ -4,7 +4,6 @@
 
 mod approve;
 pub mod governance;
-pub mod notifications;
 pub mod overdue;
 pub use approve::{USCC_ATTEMPTS, approve};
 

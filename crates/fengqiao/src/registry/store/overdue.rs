@@ -11,6 +11,7 @@ use crate::platform::AppResult;
 use crate::platform::auth::Actor;
 use crate::platform::db::Db;
 use crate::platform::journal::{Change, Journal};
+use crate::platform::notifications::{Notice, Notify};
 use crate::{with_db, with_tx};
 
 /// A pending review step after its deadline.
@@ -38,37 +39,27 @@ pub async fn overdue(
 ) -> AppResult<Vec<OverdueStep>> {
     Ok(with_db!(db, pool => sqlx::query_as::<_, OverdueStep>(
         "SELECT a.id AS application_id, a.name, a.region_code, s.step, s.deadline, \
-                (SELECT MIN(n.created_at) FROM notifications n WHERE n.application_id = a.id AND n.step = s.step) AS notified_at \
+                (SELECT MIN(n.created_at) FROM notifications n WHERE n.kind = 'step_overdue' AND n.object_id = a.id AND n.topic = s.step) AS notified_at \
          FROM review_steps s JOIN applications a ON a.id = s.application_id \
          WHERE s.state = 'pending' AND a.state = 'in_review' AND s.deadline < $1 AND a.region_code LIKE $2 \
          ORDER BY s.deadline, a.id, s.step LIMIT $3")
         .bind(today).bind(prefix).bind(limit).fetch_all(pool).await?))
 }
 
-/// Notifies the recipients of one overdue step (the officer's region and the superior's) and
-/// audits it; recipients told before are skipped. Returns how many were told now.
+/// Notifies the recipients of one overdue step (the officer's region and the superior's) through
+/// the platform's notifications, and audits it; recipients told before are skipped. Returns how
+/// many were told now.
 pub async fn notify(
     db: &Db,
     now: DateTime<Utc>,
     actor: &Actor,
     step: &OverdueStep,
-    recipients: &[(String, &'static str)],
+    notice: &Notice<'_>,
 ) -> AppResult<u64> {
     let told = with_tx!(db, tx => {
-        let mut told = 0;
-        let mut who = Vec::new();
-        for (region, audience) in recipients {
-            let n = sqlx::query("INSERT INTO notifications (id, created_at, kind, recipient_region, audience, application_id, step, deadline) \
-                                 VALUES ($1, $2, 'step_overdue', $3, $4, $5, $6, $7) ON CONFLICT (application_id, step, recipient_region) DO NOTHING")
-                .bind(Uuid::now_v7()).bind(now).bind(region).bind(*audience).bind(step.application_id)
-                .bind(&step.step).bind(step.deadline)
-                .execute(&mut *tx).await?.rows_affected();
-            if n == 1 {
-                told += 1;
-                who.push(json!({"region": region, "audience": audience}));
-            }
-        }
+        let told = tx.notify(now, notice).await?;
         if told > 0 {
+            let who: Vec<_> = notice.recipients.iter().map(|r| json!({"region": r.region, "audience": r.audience})).collect();
             tx.record(now, &Change {
                 actor,
                 action: "application.step_overdue",
