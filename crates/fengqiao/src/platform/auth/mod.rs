@@ -175,10 +175,13 @@ pub async fn guard(State(access): State<Access>, mut req: Request, next: Next) -
             None => authorize(&actor, &access, None),
         },
         (Scope::Object(object, name), Some(state)) => match param(name) {
-            Some(id) => match object.scope(&state, &id).await {
-                Ok(scope) => authorize_object(&state.db, &actor, &access, &scope).await,
-                Err(e) => Err(e),
-            },
+            Some(id) => {
+                async {
+                    let scope = object.scope(&state, &id).await?;
+                    authorize_object(&state.db, &actor, &access, &scope).await
+                }
+                .await
+            }
             None => authorize(&actor, &access, None),
         },
         (Scope::Object(..), None) => authorize(&actor, &access, None),
@@ -222,14 +225,12 @@ pub async fn authorize_for_organization(
     organization_id: uuid::Uuid,
     region: &codes::RegionCode,
 ) -> Result<(), AppError> {
-    authorize(actor, access, Some(region))?;
-    if let Actor::User(u) = actor
-        && u.role == Role::OrgAdmin
-        && !store::acts_for(db, u.user_id, organization_id).await?
-    {
-        return Err(AppError::Forbidden);
-    }
-    Ok(())
+    let scope = ObjectScope {
+        region: region.clone(),
+        applicant: None,
+        organization: Some(organization_id),
+    };
+    authorize_object(db, actor, access, &scope).await
 }
 
 /// [`authorize`] against a stored object's region; an organization account must also be its

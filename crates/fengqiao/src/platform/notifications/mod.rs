@@ -165,14 +165,6 @@ impl Notification {
             _ => &self.note_zh,
         }
     }
-
-    /// One field of what the kind adds (`detail`).
-    pub fn detail_str(&self, key: &str) -> String {
-        serde_json::from_str::<serde_json::Value>(&self.detail)
-            .ok()
-            .and_then(|v| v.get(key).and_then(|x| x.as_str()).map(String::from))
-            .unwrap_or_default()
-    }
 }
 
 /// `GET /api/v1/notifications` query: `?unread=true` lists only the unread ones.
