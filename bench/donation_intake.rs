@@ -424,7 +424,8 @@ async fn main() -> anyhow::Result<()> {
     let host = listener.local_addr()?.to_string();
     let app = fengqiao::app::router(state);
     tokio::spawn(async move {
-        let _ = axum::serve(listener, app).await;
+        let service = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
+        let _ = axum::serve(listener, service).await;
     });
     let cpu = cpu_time();
     let (lat, wall) = over_http(&host, a.clients, a.donations).await?;

@@ -17,9 +17,9 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use fengqiao::directory;
 use fengqiao::platform::Db;
 use fengqiao::platform::search::SearchIndex;
-use fengqiao::register;
 
 // Shared with the intake benchmark, which also posts donations.
 #[allow(dead_code)]
@@ -272,7 +272,7 @@ async fn main() -> anyhow::Result<()> {
     };
     let t = Instant::now();
     fengqiao::demo::load_organizations(&db, scale, 2018, false).await?;
-    let orgs = register::store::count_organizations(&db).await?;
+    let orgs = directory::store::count_organizations(&db).await?;
     eprintln!(
         "data: {orgs} organizations ({:.1} s)",
         t.elapsed().as_secs_f64()
@@ -280,7 +280,7 @@ async fn main() -> anyhow::Result<()> {
 
     let index = SearchIndex::open(&dir.join("index"))?;
     let t = Instant::now();
-    register::index::ensure(&db, &index).await?;
+    directory::index::ensure(&db, &index).await?;
     let index_secs = t.elapsed().as_secs_f64();
     eprintln!(
         "index: {} documents ready in {index_secs:.1} s",
@@ -304,7 +304,8 @@ async fn main() -> anyhow::Result<()> {
     let base = format!("http://{}", listener.local_addr()?);
     let app = fengqiao::app::router(state);
     tokio::spawn(async move {
-        let _ = axum::serve(listener, app).await;
+        let service = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
+        let _ = axum::serve(listener, service).await;
     });
 
     // Every organization LIKE finds, the index finds (it may find more: all character pairs of
@@ -318,7 +319,7 @@ async fn main() -> anyhow::Result<()> {
     // (Checked only in runs that time LIKE too: a run of one series is for profiling.)
     for q in QUERIES.iter().filter(|_| a.series.contains("like")) {
         let terms: Vec<String> = q.split_whitespace().map(str::to_owned).collect();
-        let (like_total, _) = register::store::like_search(&db, &terms).await?;
+        let (like_total, _) = directory::store::like_search(&db, &terms).await?;
         let v: serde_json::Value = client
             .get(search_url(&base, q))
             .send()
@@ -441,7 +442,7 @@ async fn main() -> anyhow::Result<()> {
                 let d = d.clone();
                 async move {
                     let terms: Vec<String> = q.split_whitespace().map(str::to_owned).collect();
-                    register::store::like_search(&d, &terms)
+                    directory::store::like_search(&d, &terms)
                         .await
                         .expect("like");
                 }

@@ -263,8 +263,27 @@ async fn journey(
         "more than the balance: the error by the amount"
     );
     check_a11y(c, "project page (disbursement refused)").await?;
-    let doc = dir.join("发放名单.txt");
-    std::fs::write(&doc, "受助学生名单（示例）")?;
+    // A text file is not a document the store takes (judged on its bytes): the error is by
+    // the field, and nothing is recorded.
+    let txt = dir.join("发放名单.txt");
+    std::fs::write(&txt, "受助学生名单（示例）")?;
+    fill(c, "#x-amount", "50").await?;
+    fill(c, "#x-purpose", "发放助学金").await?;
+    fill(c, "#x-beneficiaries", "3").await?;
+    c.find(Locator::Css("#x-documents"))
+        .await?
+        .send_keys(&txt.display().to_string())
+        .await?;
+    go(c, "#disburse-submit").await?;
+    ensure!(
+        wait_for(c, Locator::Css("#x-documents-err")).await.is_ok(),
+        "a text file is refused by the documents field"
+    );
+    let doc = dir.join("发放名单.pdf");
+    std::fs::write(
+        &doc,
+        b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n",
+    )?;
     fill(c, "#x-amount", "50").await?;
     fill(c, "#x-purpose", "发放助学金").await?;
     fill(c, "#x-beneficiaries", "3").await?;
@@ -275,9 +294,17 @@ async fn journey(
     go(c, "#disburse-submit").await?;
     let rows = text(c, "#disbursement-rows tbody").await?;
     ensure!(
-        rows.contains("发放助学金") && rows.contains("发放名单.txt"),
+        rows.contains("发放助学金") && rows.contains("发放名单.pdf"),
         "{rows}"
     );
+    // The officer downloads it from the file store, under the plan's access.
+    let link = c
+        .find(Locator::Css("#disbursement-rows tbody a[download]"))
+        .await?
+        .attr("href")
+        .await?
+        .unwrap_or_default();
+    ensure!(link.contains("/documents/"), "a download link: {link}");
     ensure!(text(c, "#raised").await? == "88.80", "raised");
     ensure!(text(c, "#spent").await? == "50.00", "spent");
     ensure!(text(c, "#balance").await? == "38.80", "balance");

@@ -57,7 +57,7 @@ async fn journey(c: &Client, base: &str, clock: &FixedClock) -> anyhow::Result<(
     select(c, "#f-category", "other").await?;
     fill(c, "#f-name", ORG_NAME).await?;
     fill(c, "#f-domicile_code", "330106004053").await?;
-    fill(c, "#f-supervisory_unit", "西湖区农业农村局").await?;
+    fill(c, "#f-supervisory_unit", "西湖区科学技术局").await?;
     fill(c, "#f-business_scope", "茶文化研究、交流、培训").await?;
     fill(c, "#f-purpose", "传承龙井茶文化").await?;
     fill(c, "#f-address", "龙井路 1 号").await?;

@@ -12,6 +12,19 @@
     for (let i = 0; i < out.length; i++) out[i] = parseInt(s.substr(i * 2, 2), 16);
     return out;
   };
+  // A proof is a list of exactly-32-byte hashes: an element that is not 64 hex digits (empty,
+  // 31 or 33 bytes, not hex) is refused by its position, counting from 1, and never skipped —
+  // the same rule as `translog::parse_proof` in the CLI and the server.
+  const proofHashes = (list, what) => {
+    if (!Array.isArray(list)) throw new Error(what + " is not a list of hashes");
+    return list.map((s, i) => {
+      if (typeof s !== "string" || !/^[0-9a-fA-F]{64}$/.test(s)) {
+        const k = i + 1;
+        throw new Error(what + ": proof element " + k + " (counting from 1) is not a 32-byte hash (证明第 " + k + " 项不是 32 字节的哈希)");
+      }
+      return unhex(s);
+    });
+  };
   const cat = (...parts) => {
     const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
     let o = 0;
@@ -59,7 +72,7 @@
     const leaf = await sha256(cat(Uint8Array.of(0), canonical(receipt.record), unhex(receipt.salt)));
     if (hex(leaf) !== receipt.leaf_hash.toLowerCase()) throw new Error("the record and salt do not give the leaf hash");
     if (receipt.log_public_key.toLowerCase() !== trustedKey.toLowerCase()) throw new Error("signed by another key than this log's");
-    const root = await rootFromPath(leaf, receipt.leaf_index, receipt.sth.tree_size, receipt.audit_path.map(unhex));
+    const root = await rootFromPath(leaf, receipt.leaf_index, receipt.sth.tree_size, proofHashes(receipt.audit_path, "audit_path"));
     if (!eq(root, unhex(receipt.sth.sha256_root_hash))) throw new Error("the audit path does not lead to the signed root");
     const key = await crypto.subtle.importKey("raw", unhex(trustedKey), { name: "Ed25519" }, false, ["verify"]);
     const ok = await crypto.subtle.verify({ name: "Ed25519" }, key, unhex(receipt.sth.tree_head_signature), signedBytes(receipt.sth));

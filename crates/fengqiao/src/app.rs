@@ -16,9 +16,10 @@ use tower_http::trace::TraceLayer;
 use utoipa::OpenApi;
 
 use crate::platform::auth::{self, Access};
+use crate::platform::headers::BehindTls;
 use crate::platform::module::{Module, NavEntry, Navigation};
 use crate::platform::routes::{RouteInfo, Routes};
-use crate::platform::{AppState, request_id, web};
+use crate::platform::{AppState, headers, input, limits, request_id, web};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -94,9 +95,17 @@ fn system_routes() -> Routes {
 
 /// The OpenAPI document generated from the code.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    let (router, _) = routes().into_parts();
+    let (router, table) = routes().into_parts();
+    document(router.into_openapi(), &table)
+}
+
+/// The document of the routes' annotations, with the platform's parts: the head (description,
+/// tags in the order of the module list, the `Problem` schema) and every operation's error
+/// answers (`platform::openapi`).
+fn document(api: utoipa::openapi::OpenApi, table: &[RouteInfo]) -> utoipa::openapi::OpenApi {
     let mut doc = api_doc();
-    doc.merge(router.into_openapi());
+    doc.merge(api);
+    crate::platform::openapi::document_errors(&mut doc, table);
     doc
 }
 
@@ -105,16 +114,22 @@ pub fn route_table() -> Vec<RouteInfo> {
     routes().into_parts().1
 }
 
+/// Every schema every API route declared, with the modules (tags) declaring it (for the test
+/// that no two types share a name in the document).
+pub fn schema_definitions() -> Vec<crate::platform::routes::SchemaDef> {
+    routes().schema_definitions().to_vec()
+}
+
 pub fn router(state: AppState) -> Router {
-    let (router, _) = routes().into_parts();
+    let (router, table) = routes().into_parts();
     let (router, api) = router.split_for_parts();
-    let mut doc = api_doc();
-    doc.merge(api);
-    let doc = Arc::new(doc);
+    let doc = Arc::new(document(api, &table));
     let request_id = HeaderName::from_static("x-request-id");
     router
         .fallback(|| async { crate::platform::AppError::NotFound })
         .method_not_allowed_fallback(|| async { crate::platform::AppError::MethodNotAllowed })
+        // Inside routing (it names path parameters), before every route's guard and handler.
+        .layer(from_fn(input::refuse_control_characters))
         .layer(from_fn(web::html_errors))
         // Inside authentication (it needs the actor), outside the error pages (they show it too).
         .layer(from_fn_with_state(
@@ -125,17 +140,24 @@ pub fn router(state: AppState) -> Router {
         .layer(Extension(state.clone()))
         .layer(Extension(Arc::new(Navigation::of(crate::modules::ALL))))
         .layer(Extension(doc))
-        .layer(from_fn(web::csrf_cookie))
+        .layer(from_fn_with_state(state.clone(), web::csrf_cookie))
         .layer(from_fn(record_metrics))
         .layer(from_fn(request_id::scope))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
-        .layer(RequestBodyLimitLayer::new(16 * 1024 * 1024))
+        .layer(RequestBodyLimitLayer::new(limits::BODY_LIMIT))
+        .layer(from_fn(limits::problem_for_body_limit))
+        .layer(from_fn(limits::limit_uri))
         .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
             let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("");
             tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
         }))
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+        // Outermost: every answer gets them, the limits' and the fallback's included.
+        .layer(from_fn_with_state(
+            BehindTls(state.config.behind_tls),
+            headers::security_headers,
+        ))
         .with_state(state)
 }
 

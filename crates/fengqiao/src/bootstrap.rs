@@ -58,6 +58,8 @@ pub fn state(
     pii: crate::platform::pii::PiiCipher,
 ) -> AppState {
     let mut services = crate::platform::Services {
+        rules: crate::platform::rules::RuleParams::new(db.clone(), clock.clone()),
+        files: crate::platform::files::FileStore::under(&config.data_dir),
         db,
         config: Arc::new(config),
         clock,
@@ -82,6 +84,18 @@ pub async fn start(state: &AppState) -> anyhow::Result<()> {
     }
     crate::platform::scheduler::start(state, crate::platform::module::jobs(crate::modules::ALL));
     Ok(())
+}
+
+/// Stops what the modules run, after the server stopped taking requests: each module's stop,
+/// in the order of [`crate::modules::ALL`]. A failing stop is logged; the others still run.
+pub async fn stop(state: &AppState) {
+    for m in crate::modules::ALL {
+        if let Some(stop) = m.stop
+            && let Err(e) = stop(state).await
+        {
+            tracing::error!(module = m.name, "stopping: {e:#}");
+        }
+    }
 }
 
 pub fn system_clock() -> Arc<dyn Clock> {

@@ -4,6 +4,7 @@
 //! The same seed always gives the same data.
 
 use crate::platform::auth::{Role, store as accounts};
+use crate::platform::departments::{self, DepartmentKind};
 use crate::platform::module::DemoContext;
 use crate::platform::{AppResult, Db};
 
@@ -17,6 +18,8 @@ pub struct DemoAccount {
     pub role: Role,
     pub region: &'static str,
     pub region_name: &'static str,
+    /// The department the account acts for (部门), for a department reviewer.
+    pub department: Option<&'static str>,
 }
 
 /// One account per role. 西湖区 (330106) and 滨江区 (330108) are neighbours in 杭州, so the
@@ -28,6 +31,7 @@ pub const ACCOUNTS: &[DemoAccount] = &[
         role: Role::SysAdmin,
         region: "330000",
         region_name: "浙江省",
+        department: None,
     },
     DemoAccount {
         username: "province",
@@ -35,6 +39,7 @@ pub const ACCOUNTS: &[DemoAccount] = &[
         role: Role::ProvinceOfficer,
         region: "330000",
         region_name: "浙江省",
+        department: None,
     },
     DemoAccount {
         username: "hangzhou",
@@ -42,6 +47,7 @@ pub const ACCOUNTS: &[DemoAccount] = &[
         role: Role::CityOfficer,
         region: "330100",
         region_name: "杭州市",
+        department: None,
     },
     DemoAccount {
         username: "xihu",
@@ -49,6 +55,7 @@ pub const ACCOUNTS: &[DemoAccount] = &[
         role: Role::CountyOfficer,
         region: "330106",
         region_name: "西湖区",
+        department: None,
     },
     DemoAccount {
         username: "binjiang",
@@ -56,6 +63,7 @@ pub const ACCOUNTS: &[DemoAccount] = &[
         role: Role::CountyOfficer,
         region: "330108",
         region_name: "滨江区",
+        department: None,
     },
     DemoAccount {
         username: "xixi",
@@ -63,6 +71,7 @@ pub const ACCOUNTS: &[DemoAccount] = &[
         role: Role::StreetOfficer,
         region: "330106004",
         region_name: "西湖区西溪街道",
+        department: None,
     },
     DemoAccount {
         username: "reviewer",
@@ -70,6 +79,15 @@ pub const ACCOUNTS: &[DemoAccount] = &[
         role: Role::DeptReviewer,
         region: "330106",
         region_name: "西湖区",
+        department: Some("330106.kejiju"),
+    },
+    DemoAccount {
+        username: "wenlv",
+        display_name: "区文广旅体局 林审查员",
+        role: Role::DeptReviewer,
+        region: "330106",
+        region_name: "西湖区",
+        department: Some("330106.wenguanglvti"),
     },
     DemoAccount {
         username: "inspector",
@@ -77,6 +95,7 @@ pub const ACCOUNTS: &[DemoAccount] = &[
         role: Role::Inspector,
         region: "330106",
         region_name: "西湖区",
+        department: None,
     },
     DemoAccount {
         username: "expert",
@@ -84,6 +103,7 @@ pub const ACCOUNTS: &[DemoAccount] = &[
         role: Role::Expert,
         region: "330000",
         region_name: "浙江省",
+        department: None,
     },
     DemoAccount {
         username: "socialworker",
@@ -91,6 +111,7 @@ pub const ACCOUNTS: &[DemoAccount] = &[
         role: Role::SocialWorker,
         region: "330106004",
         region_name: "西湖区西溪街道",
+        department: None,
     },
     DemoAccount {
         username: "orgadmin",
@@ -98,6 +119,7 @@ pub const ACCOUNTS: &[DemoAccount] = &[
         role: Role::OrgAdmin,
         region: "330106",
         region_name: "西湖区",
+        department: None,
     },
     DemoAccount {
         username: "volunteer",
@@ -105,6 +127,7 @@ pub const ACCOUNTS: &[DemoAccount] = &[
         role: Role::Volunteer,
         region: "330106004053",
         region_name: "石灰桥社区",
+        department: None,
     },
     DemoAccount {
         username: "resident",
@@ -112,11 +135,96 @@ pub const ACCOUNTS: &[DemoAccount] = &[
         role: Role::Resident,
         region: "330106004053",
         region_name: "石灰桥社区",
+        department: None,
     },
 ];
 
+/// The departments (部门) of the demo regions: 西湖区's registration office, its 业务主管单位,
+/// its party-building body and the bodies of joint enforcement, and 杭州市民政局.
+pub const DEPARTMENTS: &[(&str, DepartmentKind, &str)] = &[
+    (
+        "330106.minzheng",
+        DepartmentKind::CivilAffairs,
+        "西湖区民政局",
+    ),
+    (
+        "330106.kejiju",
+        DepartmentKind::Supervisory,
+        "西湖区科学技术局",
+    ),
+    (
+        "330106.wenguanglvti",
+        DepartmentKind::Supervisory,
+        "西湖区文化和广电旅游体育局",
+    ),
+    (
+        "330106.nongye",
+        DepartmentKind::Supervisory,
+        "西湖区农业农村局",
+    ),
+    ("330106.jiaoyu", DepartmentKind::Supervisory, "西湖区教育局"),
+    (
+        "330106.weijian",
+        DepartmentKind::Supervisory,
+        "西湖区卫生健康局",
+    ),
+    (
+        "330106.dangwei",
+        DepartmentKind::PartyBuilding,
+        "西湖区社会组织综合党委",
+    ),
+    (
+        "330106.gongan",
+        DepartmentKind::PublicSecurity,
+        "杭州市公安局西湖区分局",
+    ),
+    (
+        "330106.shichang",
+        DepartmentKind::MarketRegulation,
+        "西湖区市场监督管理局",
+    ),
+    ("330106.caizheng", DepartmentKind::Finance, "西湖区财政局"),
+    ("330106.sifa", DepartmentKind::Justice, "西湖区司法局"),
+    (
+        "330100.minzheng",
+        DepartmentKind::CivilAffairs,
+        "杭州市民政局",
+    ),
+];
+
+/// The demo departments and accounts, each account with its one grant (and the department the
+/// grant names). Accounts that exist are kept; departments of regions not loaded are skipped.
+pub async fn load_accounts(db: &Db, now: chrono::DateTime<chrono::Utc>) -> AppResult<()> {
+    for (id, kind, name) in DEPARTMENTS {
+        let region = id.split_once('.').map_or("", |(r, _)| r);
+        if crate::regions::store::get(db, region).await?.is_some() {
+            departments::ensure(db, now, id, *kind, name).await?;
+        }
+    }
+    for a in ACCOUNTS {
+        if accounts::user_by_username(db, a.username).await?.is_some() {
+            continue;
+        }
+        let user = accounts::create_user(
+            db,
+            now,
+            a.username,
+            a.display_name,
+            DEMO_PASSWORD,
+            &[(a.role, a.region)],
+        )
+        .await?;
+        if let Some(department) = a.department {
+            for g in accounts::grants_of(db, user).await? {
+                departments::assign(db, g.id, Some(department)).await?;
+            }
+        }
+    }
+    Ok(())
+}
+
+pub use crate::directory::demo::load_organizations;
 pub use crate::platform::module::DemoScale as Scale;
-pub use crate::register::demo::load_organizations;
 
 /// Loads the demo data into a database that has its reference data: the accounts, then each
 /// module's part in the order of [`crate::modules::ALL`] (the register's organizations, grids,
@@ -130,19 +238,7 @@ pub async fn load(
     quiet: bool,
 ) -> AppResult<()> {
     let now = chrono::Utc::now();
-    for a in ACCOUNTS {
-        if accounts::user_by_username(db, a.username).await?.is_none() {
-            accounts::create_user(
-                db,
-                now,
-                a.username,
-                a.display_name,
-                DEMO_PASSWORD,
-                &[(a.role, a.region)],
-            )
-            .await?;
-        }
-    }
+    load_accounts(db, now).await?;
     let cx = DemoContext {
         db,
         pii,

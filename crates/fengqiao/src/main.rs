@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use clap::{Parser, Subcommand};
 use fengqiao::platform::Config;
 use fengqiao::platform::search::SearchIndex;
-use fengqiao::{bootstrap, demo, register};
+use fengqiao::{bootstrap, demo, directory};
 use figment::providers::Serialized;
 
 #[derive(Parser)]
@@ -47,6 +47,12 @@ enum Command {
     },
     /// Rebuild the search index of the public register from the database.
     Reindex,
+    /// Back up the database, keys and files into a new directory, while the server runs
+    /// (SQLite: a consistent snapshot; PostgreSQL: the pg_dump command to run is printed).
+    Backup { out: PathBuf },
+    /// Restore a backup into the data directory. Stop the server first; the database it
+    /// replaces is kept aside as fengqiao.db.before-restore-<time>.
+    Restore { from: PathBuf },
     /// Import data from a file.
     Import {
         #[command(subcommand)]
@@ -94,7 +100,13 @@ async fn main() -> anyhow::Result<()> {
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
-    if let Some(Command::Verify { what }) = &cli.command {
+    let audit = matches!(
+        &cli.command,
+        Some(Command::Verify {
+            what: fengqiao::transparency::cli::Verify::Audit
+        })
+    );
+    if let Some(Command::Verify { what }) = cli.command.as_ref().filter(|_| !audit) {
         match fengqiao::transparency::cli::run(what) {
             Ok(line) => {
                 println!("{line}");
@@ -123,7 +135,23 @@ async fn main() -> anyhow::Result<()> {
         no_demo: false,
     }) {
         Command::Serve { .. } => serve(config).await,
-        Command::Verify { .. } => unreachable!("handled before the configuration is loaded"),
+        Command::Verify { .. } => {
+            // Only `verify audit` comes here: the other checks ran offline above.
+            let db = bootstrap::open(&config).await?;
+            let v = fengqiao::transparency::audit::verify(&db).await?;
+            if v.faults.is_empty() {
+                println!(
+                    "OK: {} audit batches ({} rows) match their anchors in the transparency log",
+                    v.batches, v.rows
+                );
+                Ok(())
+            } else {
+                for f in &v.faults {
+                    eprintln!("FAILED: {f}");
+                }
+                std::process::exit(1);
+            }
+        }
         Command::Migrate => {
             let db = bootstrap::open(&config).await?;
             bootstrap::load_reference_data(&db, false).await?;
@@ -145,6 +173,38 @@ async fn main() -> anyhow::Result<()> {
         Command::Reindex => {
             let db = bootstrap::open(&config).await?;
             reindex(&db, &config).await
+        }
+        Command::Backup { out } => {
+            let url = config.effective_database_url();
+            let r = fengqiao::backup::backup(&url, &config.data_dir, &out).await?;
+            match &r.database {
+                Some(db) => println!("database snapshot: {}", db.display()),
+                None => println!(
+                    "PostgreSQL: complete the backup with\n  {}",
+                    fengqiao::backup::pg_dump_command(&url, &out)
+                ),
+            }
+            println!(
+                "keys: {}, files: {} (in {})",
+                r.keys,
+                r.files,
+                out.display()
+            );
+            Ok(())
+        }
+        Command::Restore { from } => {
+            let url = config.effective_database_url();
+            let sqlite = fengqiao::backup::sqlite_file(&url);
+            let r = fengqiao::backup::restore(&from, &config.data_dir, sqlite.as_deref()).await?;
+            match &r.database {
+                Some(db) => println!("database restored: {}", db.display()),
+                None => println!(
+                    "PostgreSQL: restore the dump with\n  pg_restore --clean --dbname '{url}' {}",
+                    from.join("fengqiao.pgdump").display()
+                ),
+            }
+            println!("keys: {}, files: {} restored", r.keys, r.files);
+            Ok(())
         }
         Command::Import {
             what: ImportWhat::Organizations { file, skip_bad },
@@ -168,7 +228,7 @@ fn index_dir(config: &Config) -> PathBuf {
 
 async fn reindex(db: &fengqiao::platform::Db, config: &Config) -> anyhow::Result<()> {
     let index = SearchIndex::open(&index_dir(config))?;
-    let n = register::index::rebuild(db, &index, false).await?;
+    let n = directory::index::rebuild(db, &index, false).await?;
     println!("search index rebuilt: {n} organizations");
     Ok(())
 }
@@ -180,9 +240,9 @@ async fn import_organizations(config: &Config, file: &Path, skip_bad: bool) -> a
     let bytes = std::fs::read(file).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
     let db = bootstrap::open(config).await?;
     bootstrap::load_reference_data(&db, true).await?;
-    let actor = register::import::cli_actor();
+    let actor = directory::import::cli_actor();
     let report =
-        register::import::import_organizations(&db, chrono::Utc::now(), &actor, &bytes, skip_bad)
+        directory::import::import_organizations(&db, chrono::Utc::now(), &actor, &bytes, skip_bad)
             .await?;
     for b in &report.bad {
         eprintln!(
@@ -198,7 +258,7 @@ async fn import_organizations(config: &Config, file: &Path, skip_bad: bool) -> a
     }
     if report.imported > 0 {
         match SearchIndex::open(&index_dir(config)) {
-            Ok(index) => match register::index::ensure(&db, &index).await {
+            Ok(index) => match directory::index::ensure(&db, &index).await {
                 Ok(()) => {}
                 Err(e) => eprintln!(
                     "search index not updated here ({e}); a running server updates its own"
@@ -227,7 +287,7 @@ async fn import_organizations(config: &Config, file: &Path, skip_bad: bool) -> a
 }
 
 async fn serve(config: Config) -> anyhow::Result<()> {
-    let metrics = metrics_exporter_prometheus::PrometheusBuilder::new().install_recorder()?;
+    let metrics = fengqiao::platform::metrics::install(fengqiao::platform::metrics::UPKEEP_EVERY)?;
     let db = bootstrap::open(&config).await?;
     bootstrap::load_reference_data(&db, false).await?;
     let pii = fengqiao::platform::pii::PiiCipher::load_or_create(&config.data_dir)?;
@@ -238,6 +298,9 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     }
     let listener = tokio::net::TcpListener::bind(config.addr).await?;
     let addr = listener.local_addr()?;
+    // Listening for the signals before the address is announced: from then on a SIGTERM is a
+    // graceful shutdown, never the default action (death, with every request in flight).
+    let shutdown = shutdown_signal()?;
     println!(
         "Fengqiao (枫桥) is running at http://{addr}/  ({} database: {})",
         db.backend().name(),
@@ -263,11 +326,46 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     let state = bootstrap::state(db, config, bootstrap::system_clock(), Some(metrics), pii)
         .with_search(search);
     bootstrap::start(&state).await?;
-    let app = fengqiao::app::router(state);
-    axum::serve(listener, app)
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await?;
+    let app = fengqiao::app::router(state.clone());
+    // With the peer's address: the login throttle counts failures per client address.
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await?;
+    // Every request in flight has been answered; what the donation intake still holds (a request
+    // whose client went away) is committed before the process ends.
+    bootstrap::stop(&state).await;
+    tracing::info!("shut down cleanly");
     Ok(())
+}
+
+/// Resolves at the first SIGTERM (what `systemctl stop`, `docker stop` and Kubernetes send) or
+/// SIGINT (Ctrl-C): the server then takes no new connections and finishes those in flight.
+fn shutdown_signal() -> anyhow::Result<impl std::future::Future<Output = ()>> {
+    #[cfg(unix)]
+    let (mut term, mut int) = {
+        use tokio::signal::unix::{SignalKind, signal};
+        (
+            signal(SignalKind::terminate())?,
+            signal(SignalKind::interrupt())?,
+        )
+    };
+    Ok(async move {
+        #[cfg(unix)]
+        let name = tokio::select! {
+            _ = term.recv() => "SIGTERM",
+            _ = int.recv() => "SIGINT",
+        };
+        #[cfg(not(unix))]
+        let name = {
+            let _ = tokio::signal::ctrl_c().await;
+            "Ctrl-C"
+        };
+        tracing::info!(
+            signal = name,
+            "shutting down gracefully: no new connections, requests in flight finish"
+        );
+    })
 }

@@ -158,18 +158,7 @@ pub async fn seed(db: &Db, regions_inside: Option<&[&str]>) -> anyhow::Result<()
     };
     crate::regions::store::upsert_regions(db, &rows, |_| {}).await?;
     crate::calendar::store::seed_if_empty(db).await?;
-    let now = chrono::Utc::now();
-    for a in crate::demo::ACCOUNTS {
-        crate::platform::auth::store::create_user(
-            db,
-            now,
-            a.username,
-            a.display_name,
-            crate::demo::DEMO_PASSWORD,
-            &[(a.role, a.region)],
-        )
-        .await?;
-    }
+    crate::demo::load_accounts(db, chrono::Utc::now()).await?;
     Ok(())
 }
 
@@ -184,13 +173,26 @@ pub fn test_clock() -> FixedClock {
 
 /// A server on a free loopback port; returns its base URL. The server stops with the runtime.
 pub async fn spawn(db: Db, clock: Arc<dyn Clock>) -> anyhow::Result<(String, AppState)> {
-    let config = Config {
-        // A data directory of its own, for the keys a server creates there.
+    spawn_with(db, clock, test_config()).await
+}
+
+/// The configuration [`spawn`] serves with: a data directory of its own (for the keys a server
+/// creates there), no demo data.
+pub fn test_config() -> Config {
+    Config {
         data_dir: std::env::temp_dir()
             .join(format!("fengqiao-app-{}", uuid::Uuid::now_v7().simple())),
         demo: false,
         ..Config::default()
-    };
+    }
+}
+
+/// [`spawn`] with a configuration of the test's own (e.g. `behind_tls`).
+pub async fn spawn_with(
+    db: Db,
+    clock: Arc<dyn Clock>,
+    config: Config,
+) -> anyhow::Result<(String, AppState)> {
     let state = crate::bootstrap::state(
         db,
         config,
@@ -198,12 +200,17 @@ pub async fn spawn(db: Db, clock: Arc<dyn Clock>) -> anyhow::Result<(String, App
         None,
         crate::platform::pii::PiiCipher::random(),
     );
-    crate::register::index::start(&state).await?;
+    crate::directory::index::start(&state).await?;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
     let app = crate::app::router(state.clone());
     tokio::spawn(async move {
-        let _ = axum::serve(listener, app).await;
+        // With the peer's address, as `fengqiao serve` (the login throttle counts by it).
+        let _ = axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .await;
     });
     Ok((format!("http://{addr}"), state))
 }

@@ -99,3 +99,82 @@ pub(crate) fn parse_hex_array<const N: usize>(s: &str) -> Result<[u8; N], HexErr
 pub fn parse_hex(s: &str) -> Result<Hash, HexError> {
     parse_hex_array::<32>(s)
 }
+
+/// Why a proof (a list of hashes) is refused. A proof is a list of exactly-32-byte hashes:
+/// nothing is skipped or repaired, because a verifier that drops an empty element would accept
+/// a proof with an extra one. `position` counts from 1.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ProofParseError {
+    /// The element is empty (e.g. `a,,b` or a trailing comma).
+    #[error(
+        "proof element {position} (counting from 1) is empty; every element must be a 32-byte hash (证明第 {position} 项为空，每一项都应为 32 字节的哈希)"
+    )]
+    Empty {
+        /// The element's 1-based position.
+        position: usize,
+    },
+    /// The element is not 64 hex digits (32 bytes).
+    #[error(
+        "proof element {position} (counting from 1) is not a 32-byte hash: {source} (证明第 {position} 项不是 32 字节的哈希)"
+    )]
+    Hash {
+        /// The element's 1-based position.
+        position: usize,
+        /// What is wrong with it.
+        source: HexError,
+    },
+}
+
+impl ProofParseError {
+    /// The 1-based position of the element at fault.
+    pub fn position(&self) -> usize {
+        match self {
+            ProofParseError::Empty { position } | ProofParseError::Hash { position, .. } => {
+                *position
+            }
+        }
+    }
+}
+
+/// Parses a proof given as a list of hex hashes (an audit path or a consistency proof, as JSON
+/// arrays carry them). Every element must be exactly 64 hex digits; the first one that is not
+/// is named by its position.
+///
+/// ```
+/// let h = translog::to_hex(&translog::empty_root());
+/// assert_eq!(translog::parse_proof([h.as_str(), h.as_str()]).unwrap().len(), 2);
+/// let e = translog::parse_proof([h.as_str(), ""]).unwrap_err();
+/// assert_eq!(e.position(), 2);
+/// ```
+pub fn parse_proof<'a>(
+    elements: impl IntoIterator<Item = &'a str>,
+) -> Result<Vec<Hash>, ProofParseError> {
+    elements
+        .into_iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let position = i + 1;
+            if s.is_empty() {
+                return Err(ProofParseError::Empty { position });
+            }
+            parse_hex(s).map_err(|source| ProofParseError::Hash { position, source })
+        })
+        .collect()
+}
+
+/// Parses a proof written as hex hashes separated by commas (the command line's `--proof`).
+/// An empty (or all-blank) string is the empty proof; otherwise every element, with the
+/// blanks around it removed, must be a hash — `a,,b` and `a,b,` are refused, not shortened.
+///
+/// ```
+/// let h = translog::to_hex(&translog::empty_root());
+/// assert!(translog::parse_proof_list("").unwrap().is_empty());
+/// assert_eq!(translog::parse_proof_list(&format!("{h}, {h}")).unwrap().len(), 2);
+/// assert_eq!(translog::parse_proof_list(&format!("{h},,{h}")).unwrap_err().position(), 2);
+/// ```
+pub fn parse_proof_list(s: &str) -> Result<Vec<Hash>, ProofParseError> {
+    if s.trim().is_empty() {
+        return Ok(Vec::new());
+    }
+    parse_proof(s.split(',').map(str::trim))
+}

@@ -43,7 +43,10 @@ pub mod store;
 pub mod tree;
 
 pub use ed25519_dalek::{Signature, SigningKey, VerifyingKey};
-pub use hash::{Hash, HexError, empty_root, leaf_hash, node_hash, parse_hex, to_hex};
+pub use hash::{
+    Hash, HexError, ProofParseError, empty_root, leaf_hash, node_hash, parse_hex, parse_proof,
+    parse_proof_list, to_hex,
+};
 pub use log::{Log, LogError};
 pub use sth::{SignedTreeHead, SthError, TreeHead};
 pub use store::{FileStore, LogStore, MemoryStore, Node, StoreError};

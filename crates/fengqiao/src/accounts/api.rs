@@ -4,6 +4,7 @@ use axum::extract::State;
 use serde::{Deserialize, Serialize};
 
 use crate::platform::auth::{Actor, store};
+use crate::platform::client::ClientAddr;
 use crate::platform::error::Problem;
 use crate::platform::extract::Json;
 use crate::platform::{AppError, AppResult, AppState};
@@ -27,9 +28,10 @@ pub struct TokenResponse {
     responses((status = 200, body = TokenResponse), (status = 401, body = Problem), (status = 422, body = Problem), (status = 429, body = Problem)))]
 pub async fn issue_token(
     State(state): State<AppState>,
+    client: ClientAddr,
     Json(req): Json<TokenRequest>,
 ) -> AppResult<Json<TokenResponse>> {
-    let grant = super::service::check_login(&state, &req.username, &req.password).await?;
+    let grant = super::service::check_login(&state, &client, &req.username, &req.password).await?;
     let hours = state.config.session_hours;
     let (token, _) = store::open_session(
         &state.db,
@@ -53,6 +55,8 @@ pub struct Me {
     pub display_name: String,
     pub role: crate::platform::auth::Role,
     pub region_code: String,
+    /// The department (部门) the role is held for, if its grant names one.
+    pub department: Option<String>,
 }
 
 /// The logged-in user and the role and region in force.
@@ -64,5 +68,6 @@ pub async fn me(actor: Actor) -> AppResult<Json<Me>> {
         display_name: u.display_name.clone(),
         role: u.role,
         region_code: u.region.to_string(),
+        department: u.department.clone(),
     }))
 }

@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod api;
+pub mod departments;
 pub mod model;
 pub mod pages;
 pub mod service;
@@ -17,6 +18,15 @@ use crate::platform::routes::Routes;
 
 /// Who manages accounts: the system administrator (grants only inside his own region).
 pub const ACCOUNT_ADMINS: &[Role] = &[Role::SysAdmin];
+
+/// Who keeps a region's departments: the system administrator and the civil-affairs officers
+/// of county level and above (each inside his own region).
+pub const DEPARTMENT_KEEPERS: &[Role] = &[
+    Role::SysAdmin,
+    Role::CountyOfficer,
+    Role::CityOfficer,
+    Role::ProvinceOfficer,
+];
 
 /// Accounts (账号): login, tokens, role switch, account administration; the home page.
 pub const MODULE: Module = Module {
@@ -37,6 +47,11 @@ pub fn routes() -> Routes {
             routes!(admin::create_user, admin::list_users),
         )
         .api(Access::roles(ACCOUNT_ADMINS), routes!(admin::disable_user))
+        .api(Access::PUBLIC, routes!(departments::list))
+        .api(
+            Access::roles(DEPARTMENT_KEEPERS),
+            routes!(departments::create),
+        )
         .page("/", &["GET"], Access::PUBLIC, get(pages::home))
         .page(
             "/login",

@@ -8,6 +8,7 @@ use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use serde::Deserialize;
 
 use crate::platform::auth::{Credentials, SESSION_COOKIE, store};
+use crate::platform::client::ClientAddr;
 use crate::platform::web::{PageCtx, render, safe_next};
 use crate::platform::{AppError, AppResult, AppState};
 
@@ -79,11 +80,12 @@ pub struct LoginForm {
 pub async fn login(
     State(state): State<AppState>,
     ctx: PageCtx,
+    client: ClientAddr,
     jar: CookieJar,
     Form(form): Form<LoginForm>,
 ) -> AppResult<Response> {
     let next = safe_next(form.next.as_deref());
-    match super::service::check_login(&state, &form.username, &form.password).await {
+    match super::service::check_login(&state, &client, &form.username, &form.password).await {
         Ok(grant) => {
             let hours = state.config.session_hours;
             let (token, _) = store::open_session(
@@ -98,7 +100,7 @@ pub async fn login(
             let cookie = Cookie::build((SESSION_COOKIE, token))
                 .path("/")
                 .http_only(true)
-                .secure(state.config.secure_cookies)
+                .secure(state.config.cookies_secure())
                 .same_site(SameSite::Lax)
                 .build();
             Ok((jar.add(cookie), Redirect::to(&next)).into_response())

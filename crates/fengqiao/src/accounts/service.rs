@@ -4,10 +4,17 @@ use chrono::Duration;
 
 use super::model::{LoginLimit, normalize_username};
 use crate::platform::auth::store::{self, GrantRow};
+use crate::platform::client::ClientAddr;
 use crate::platform::{AppError, AppResult, AppState};
 
-/// Checks a username and password under the rate limit; returns the user's first grant.
-pub async fn check_login(state: &AppState, username: &str, password: &str) -> AppResult<GrantRow> {
+/// Checks a username and password from `client` under the rate limit (per username and per
+/// client address, see [`LoginLimit`]); returns the user's first grant.
+pub async fn check_login(
+    state: &AppState,
+    client: &ClientAddr,
+    username: &str,
+    password: &str,
+) -> AppResult<GrantRow> {
     let username = normalize_username(username);
     if username.is_empty() || password.is_empty() {
         let field = if username.is_empty() {
@@ -25,9 +32,11 @@ pub async fn check_login(state: &AppState, username: &str, password: &str) -> Ap
     let now = state.clock.now();
     let limit = LoginLimit {
         max_failures: state.config.login_max_failures,
+        max_address_failures: state.config.login_max_failures_per_address,
         window: Duration::minutes(state.config.login_window_minutes),
     };
-    let failures = store::recent_failures(&state.db, &username, limit.since(now)).await?;
+    let address = client.key();
+    let failures = store::recent_failures(&state.db, &username, &address, limit.since(now)).await?;
     if !limit.allows(failures) {
         return Err(AppError::TooManyAttempts {
             retry_after_secs: limit.window.num_seconds() as u64,
@@ -46,10 +55,10 @@ pub async fn check_login(state: &AppState, username: &str, password: &str) -> Ap
         }
     };
     let Some(user) = user.filter(|_| ok) else {
-        store::record_failure(&state.db, &username, now).await?;
+        store::record_failure(&state.db, &username, &address, now).await?;
         return Err(AppError::BadCredentials);
     };
-    store::clear_failures(&state.db, &username).await?;
+    store::clear_failures(&state.db, &username, &address).await?;
     let grants = store::grants_of(&state.db, user.id).await?;
     grants.into_iter().next().ok_or(AppError::Forbidden)
 }

@@ -35,6 +35,9 @@ pub struct UserForm {
     pub role: String,
     #[serde(default)]
     pub region_code: String,
+    /// The department the holder acts for (a department reviewer's), by id; may be empty.
+    #[serde(default)]
+    pub department: String,
 }
 
 async fn page(
@@ -84,6 +87,7 @@ pub async fn create_user(
         grants: vec![GrantInput {
             role,
             region_code: form.region_code.clone(),
+            department: Some(form.department.clone()),
         }],
     };
     match create(&state, &ctx.actor, &input).await {

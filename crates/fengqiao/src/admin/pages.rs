@@ -6,6 +6,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 
 use super::store::{self, AuditFilter};
+use crate::platform::export::CsvExport;
 use crate::platform::journal::AuditRow;
 use crate::platform::web::{PageCtx, render};
 use crate::platform::{AppResult, AppState};
@@ -43,8 +44,8 @@ pub async fn audit_csv(
         },
     )
     .await?;
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record([
+    let mut w = CsvExport::new();
+    w.row([
         "id",
         "at",
         "actor",
@@ -56,10 +57,9 @@ pub async fn audit_csv(
         "before_digest",
         "after_digest",
         "request_id",
-    ])
-    .map_err(anyhow::Error::from)?;
+    ])?;
     for r in rows {
-        w.write_record([
+        w.row([
             r.id.to_string(),
             r.at.to_rfc3339(),
             r.actor_name,
@@ -71,12 +71,9 @@ pub async fn audit_csv(
             r.before_digest.unwrap_or_default(),
             r.after_digest.unwrap_or_default(),
             r.request_id.unwrap_or_default(),
-        ])
-        .map_err(anyhow::Error::from)?;
+        ])?;
     }
-    // A UTF-8 byte-order mark so that spreadsheet programs read the Chinese text correctly.
-    let mut body = vec![0xEF, 0xBB, 0xBF];
-    body.extend(w.into_inner().map_err(|e| anyhow::anyhow!("csv: {e}"))?);
+    let body = w.into_bytes()?;
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8"),

@@ -181,12 +181,15 @@ async fn pending_recognition(db: &Db, org: Uuid, region: &str, today: NaiveDate)
         role: crate::platform::auth::Role::OrgAdmin,
         region: codes::RegionCode::parse(region).map_err(|e| AppError::from_code("region", &e))?,
         grant_id: Uuid::nil(),
+        department: None,
     });
-    let rule = super::model::Kind::Recognition.deadline_rule();
+    let days = crate::platform::rules::store::load(db)
+        .await?
+        .working_days_on(super::model::Kind::Recognition.deadline_key(), today)?;
     // Beyond the holiday data no deadline is guessed: the demo then files nothing.
     let Ok(deadline) = crate::calendar::store::load(db)
         .await?
-        .add_working_days(today, rule.days)
+        .add_working_days(today, days)
     else {
         return Ok(());
     };

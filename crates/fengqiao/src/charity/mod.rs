@@ -90,7 +90,9 @@ const fn app_scope(roles: &'static [Role]) -> Access {
     Access::scoped(roles, Scope::Object(&APPLICATION, "id"))
 }
 
-const fn plan_scope(roles: &'static [Role]) -> Access {
+/// The access of a route about one fundraising plan (`{filing_no}` in its path): the roles, in
+/// the plan's region, and an organization account only for its own charity's plans.
+pub const fn plan_scope(roles: &'static [Role]) -> Access {
     Access::scoped(roles, Scope::Object(&FUNDRAISING_PLAN, "filing_no"))
 }
 

@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use super::flows::{self, DisbursementRow, Flows};
 use super::model::Receipt;
-use super::payment::Settlement;
+use super::payment::{PaymentProvider, Settlement};
 use super::service::{self, DisbursementRequest, DonationRequest, DonationView};
 use super::store;
 use crate::platform::auth::Actor;
@@ -72,17 +72,23 @@ pub struct Notice {
 }
 
 /// The test provider's notices (confirmed late, or failed). Real providers sign their notices;
-/// this route exists only for the simulated provider of the demo and the tests.
+/// this route exists only for the simulated provider of the demo and the tests, and answers 404
+/// when it is turned off (`payments.test_provider = false`, as a real deployment must).
 #[utoipa::path(post, path = "/api/v1/payments/test/notifications", tag = "donations", request_body = Notice,
     responses((status = 200, body = DonationView), (status = 404, body = Problem)))]
 pub async fn test_notice(
     State(state): State<AppState>,
-    Json(n): Json<Notice>,
+    notice: Result<Json<Notice>, AppError>,
 ) -> AppResult<Json<DonationView>> {
+    // Turned off, the route does not exist for anyone, whatever the body.
+    if !super::of(&state)?.test_provider_on() {
+        return Err(AppError::NotFound);
+    }
+    let Json(n) = notice?;
     let row = store::settle(
         &state.db,
         state.clock.now(),
-        super::of(&state)?.provider.name(),
+        super::payment::TestProvider.name(),
         &n.payment_ref,
         n.outcome == Settlement::Confirmed,
     )

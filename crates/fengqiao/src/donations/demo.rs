@@ -123,6 +123,7 @@ async fn disburse(
         role: Role::OrgAdmin,
         region,
         grant_id: Uuid::nil(),
+        department: None,
     });
     let k = rng.random_range(1..=USES.len());
     let mut left = raised;
@@ -139,6 +140,7 @@ async fn disburse(
             beneficiaries: *people,
             paid_on: last,
             documents: vec![],
+            uploads: vec![],
         };
         flows::disburse(db, at(last, 600), &actor, user_id, plan, &d).await?;
     }

@@ -13,6 +13,7 @@ use super::store::PlanRef;
 use crate::platform::auth::Actor;
 use crate::platform::db::Db;
 use crate::platform::error::Bilingual;
+use crate::platform::files::{Attach, NewFile, Upload};
 use crate::platform::journal::{Change, Journal};
 use crate::platform::{AppError, AppResult};
 use crate::transparency::model::LeafEntry;
@@ -26,6 +27,11 @@ pub struct Document {
     pub name: String,
     /// 64 hex digits.
     pub sha256: String,
+    /// The kept file (`platform::files`), when the document was uploaded here: officers of the
+    /// plan's region and the organization's own accounts download it
+    /// (`/projects/{filing_no}/documents/{file_id}`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file_id: Option<Uuid>,
 }
 
 impl Document {
@@ -61,7 +67,12 @@ pub struct NewDisbursement {
     pub beneficiaries: i64,
     pub paid_on: NaiveDate,
     pub documents: Vec<Document>,
+    /// The uploaded documents' files, attached to the disbursement in its transaction.
+    pub uploads: Vec<(Uuid, Upload)>,
 }
+
+/// The object kind of a disbursement's documents in the file store.
+pub const DISBURSEMENT_FILES: &str = "donations.disbursement";
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct DisbursementRow {
@@ -133,6 +144,16 @@ pub async fn disburse(
             .bind(d.beneficiaries).bind(&documents).bind(d.paid_on).bind(&salt[..])
             .bind(index as i64).bind(&leaf_hash[..]).bind(now).bind(user_id)
             .execute(&mut *tx).await?;
+        let object_id = id.to_string();
+        for (file_id, upload) in &d.uploads {
+            tx.attach(now, &NewFile {
+                id: *file_id,
+                upload,
+                object_kind: DISBURSEMENT_FILES,
+                object_id: &object_id,
+                uploaded_by: Some(user_id),
+            }).await?;
+        }
         let row = DisbursementRow {
             id,
             project: plan.filing_no.clone(),
@@ -157,6 +178,56 @@ pub async fn disburse(
         }).await?;
         row
     }))
+}
+
+/// Disbursements whose documents include one with no file (kept before the file store): id,
+/// documents (JSON), who recorded it.
+pub async fn documents_without_files(db: &Db) -> AppResult<Vec<(Uuid, String, Uuid)>> {
+    let rows: Vec<(Uuid, String, Uuid)> = with_db!(db, pool => sqlx::query_as(
+        "SELECT id, documents, recorded_by FROM disbursements WHERE documents <> '[]' ORDER BY recorded_at, id")
+        .fetch_all(pool).await?);
+    Ok(rows
+        .into_iter()
+        .filter(|(_, docs, _)| {
+            serde_json::from_str::<Vec<Document>>(docs)
+                .is_ok_and(|d| d.iter().any(|d| d.file_id.is_none()))
+        })
+        .collect())
+}
+
+/// Attaches files to a recorded disbursement and stores its documents naming them, in one
+/// transaction (the documents are no part of its leaf: the log is unchanged).
+pub async fn attach_documents(
+    db: &Db,
+    now: DateTime<Utc>,
+    id: Uuid,
+    uploaded_by: Uuid,
+    documents: &[Document],
+    uploads: &[(Uuid, Upload)],
+) -> AppResult<()> {
+    let json = serde_json::to_string(documents).map_err(anyhow::Error::from)?;
+    let object_id = id.to_string();
+    with_tx!(db, tx => {
+        for (file_id, upload) in uploads {
+            tx.attach(now, &NewFile {
+                id: *file_id,
+                upload,
+                object_kind: DISBURSEMENT_FILES,
+                object_id: &object_id,
+                uploaded_by: Some(uploaded_by),
+            }).await?;
+        }
+        sqlx::query("UPDATE disbursements SET documents = $1 WHERE id = $2")
+            .bind(&json).bind(id).execute(&mut *tx).await?;
+    });
+    Ok(())
+}
+
+/// The plan (its filing number) a disbursement was paid from.
+pub async fn disbursement_project(db: &Db, id: Uuid) -> AppResult<Option<String>> {
+    Ok(with_db!(db, pool => sqlx::query_scalar::<_, String>(
+        "SELECT p.filing_no FROM disbursements d JOIN fundraising_plans p ON p.id = d.plan_id WHERE d.id = $1")
+        .bind(id).fetch_optional(pool).await?))
 }
 
 const DISBURSEMENT_SQL: &str = "SELECT d.id, p.filing_no AS project, d.amount_fen, d.category, d.purpose, d.beneficiaries, d.documents, d.paid_on, d.leaf_index, d.leaf_hash, d.recorded_at \

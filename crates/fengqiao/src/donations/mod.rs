@@ -5,6 +5,7 @@
 
 pub mod api;
 pub mod demo;
+pub mod documents;
 pub mod flows;
 pub mod intake;
 pub mod model;
@@ -18,7 +19,9 @@ use std::sync::Arc;
 use axum::routing::{get, post};
 use utoipa_axum::routes;
 
+use crate::platform::AppError;
 use crate::platform::auth::{Access, Role};
+use crate::platform::error::Bilingual;
 use crate::platform::module::DemoContext;
 use crate::platform::module::{Module, NavEntry};
 use crate::platform::routes::Routes;
@@ -38,9 +41,37 @@ pub const DISBURSERS: &[Role] = &[
 #[derive(Debug, Clone)]
 pub struct Donations {
     pub intake: intake::Intake,
-    pub provider: Arc<dyn payment::PaymentProvider>,
+    /// The payment provider; none when the test provider is turned off
+    /// (`payments.test_provider = false`) and no real one is configured.
+    pub provider: Option<Arc<dyn payment::PaymentProvider>>,
     /// Plans recently read for donations (see [`service::PLAN_CACHE_TTL`]).
     pub plans: service::PlanCache,
+}
+
+impl Donations {
+    /// The provider to give through, or the refusal when none is enabled.
+    pub fn provider(&self) -> AppResult<&Arc<dyn payment::PaymentProvider>> {
+        self.provider.as_ref().ok_or_else(|| AppError::Conflict {
+            code: "payment.unavailable".into(),
+            field: Some("method".into()),
+            message: Bilingual::new(
+                "暂不能在线捐赠：本平台未启用任何支付渠道（测试渠道已关闭）",
+                "Online giving is unavailable: no payment provider is enabled here (the test provider is turned off)",
+            ),
+        })
+    }
+
+    /// The methods donors may choose (none when no provider is enabled).
+    pub fn methods(&self) -> &'static [&'static str] {
+        self.provider.as_ref().map(|p| p.methods()).unwrap_or(&[])
+    }
+
+    /// Whether the simulated test provider is the one in use (its notice endpoint exists only then).
+    pub fn test_provider_on(&self) -> bool {
+        self.provider
+            .as_ref()
+            .is_some_and(|p| p.name() == payment::PaymentProvider::name(&payment::TestProvider))
+    }
 }
 
 /// Donations and disbursements (捐赠与拨付).
@@ -48,6 +79,8 @@ pub const MODULE: Module = Module {
     tags: &[("donations", "捐赠与拨付 Donations and disbursements")],
     nav: &[NavEntry::public(40, "nav.projects", "/projects")],
     services: Some(provide),
+    start: Some(start),
+    stop: Some(stop),
     demo: Some(load_demo),
     ..Module::new("donations", routes)
 };
@@ -69,11 +102,37 @@ pub fn forget_plan(state: &AppState, filing_no: &str) {
     }
 }
 
+/// At start, documents kept before the file store move onto it.
+fn start(state: &AppState) -> BoxFuture<'_, anyhow::Result<()>> {
+    Box::pin(async move {
+        let moved = documents::adopt_legacy(state).await?;
+        if moved > 0 {
+            tracing::info!(moved, "disbursement documents moved onto the file store");
+        }
+        Ok(())
+    })
+}
+
+/// At shutdown the intake commits what it has queued (a request whose client went away) and
+/// refuses more.
+fn stop(state: &AppState) -> BoxFuture<'_, anyhow::Result<()>> {
+    Box::pin(async move {
+        of(state)?.intake.shutdown().await;
+        Ok(())
+    })
+}
+
 /// Puts the intake queue, the payment provider and the plan cache into the state.
 fn provide(base: &Services, ext: &mut axum::http::Extensions) {
     ext.insert(Donations {
         intake: intake::Intake::new(base.db.clone(), base.clock.clone()),
-        provider: Arc::new(payment::TestProvider),
+        // The test provider only when the configuration allows it (`payments.test_provider`);
+        // no real provider is wired yet, so without it giving is refused.
+        provider: base
+            .config
+            .payments
+            .test_provider
+            .then(|| Arc::new(payment::TestProvider) as Arc<dyn payment::PaymentProvider>),
         plans: Default::default(),
     });
 }
@@ -106,6 +165,12 @@ pub fn routes() -> Routes {
             &["POST"],
             Access::roles(DISBURSERS),
             post(pages::disburse),
+        )
+        .page(
+            "/projects/{filing_no}/documents/{file_id}",
+            &["GET"],
+            crate::charity::plan_scope(DISBURSERS),
+            get(documents::download),
         )
         .page(
             "/receipts/{id}",

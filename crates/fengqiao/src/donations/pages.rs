@@ -9,7 +9,6 @@ use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::Form;
-use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use super::flows::{self, DisbursementRow, Document, Flows};
@@ -18,6 +17,7 @@ use super::service::{self, DisbursementRequest, DonationRequest};
 use super::store::{self, DonationRow, PlanRef};
 use crate::platform::auth::Actor;
 use crate::platform::extract::Path;
+use crate::platform::files::DOCUMENTS;
 use crate::platform::web::{
     FormError as FieldError, PageCtx, field_message, form_error as field_error, general_message,
     render,
@@ -184,7 +184,7 @@ async fn project_page(
         error,
         disburse_error,
         can_disburse,
-        methods: super::of(state)?.provider.methods().to_vec(),
+        methods: super::of(state)?.methods().to_vec(),
         today: today.to_string(),
         open,
     })
@@ -336,12 +336,16 @@ pub async fn disburse(
         let name = field.name().unwrap_or_default().to_string();
         if name == "documents" {
             let file_name = field.file_name().unwrap_or_default().to_string();
+            crate::platform::input::check_text("documents", &file_name)?;
             let bytes = field.bytes().await.map_err(upload_error)?;
             if !bytes.is_empty() {
                 files.push((file_name, bytes.to_vec()));
             }
         } else {
-            fields.insert(name, field.text().await.map_err(upload_error)?);
+            let text = field.text().await.map_err(upload_error)?;
+            // Multipart is not read by `platform::input`'s middleware: its text is checked here.
+            crate::platform::input::check_text(&name, &text)?;
+            fields.insert(name, text);
         }
     }
     let get = |k: &str| {
@@ -370,27 +374,31 @@ pub async fn disburse(
                 "Give the payment date as year-month-day",
             )
         })?;
-        let documents: Vec<Document> = files
+        // Judged on their bytes (type and size), then kept before any record names them.
+        let mut uploads = Vec::new();
+        for (name, bytes) in files {
+            uploads.push((Uuid::now_v7(), DOCUMENTS.check("documents", &name, bytes)?));
+        }
+        let documents: Vec<Document> = uploads
             .iter()
-            .map(|(n, b)| Document {
-                name: n.clone(),
-                sha256: hex::encode(Sha256::digest(b)),
+            .map(|(id, u)| Document {
+                name: u.name.clone(),
+                sha256: u.sha256.clone(),
+                file_id: Some(*id),
             })
             .collect();
+        for (_, u) in &uploads {
+            state.files.keep(u).await?;
+        }
         let req = DisbursementRequest {
             amount_fen,
             category: get("category"),
             purpose: get("purpose"),
             beneficiaries,
             paid_on,
-            documents: documents.clone(),
+            documents,
+            uploads,
         };
-        // Files first: a record never names a document that is not kept.
-        let dir = state.config.data_dir.join("documents");
-        std::fs::create_dir_all(&dir).map_err(anyhow::Error::from)?;
-        for ((_, bytes), d) in files.iter().zip(&documents) {
-            std::fs::write(dir.join(&d.sha256), bytes).map_err(anyhow::Error::from)?;
-        }
         service::disburse(&state, &actor, &filing_no, &req).await
     }
     .await;

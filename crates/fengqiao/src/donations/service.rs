@@ -239,7 +239,7 @@ pub async fn donate(
         }
         _ => None,
     };
-    let provider = &super::of(state)?.provider;
+    let provider = super::of(state)?.provider()?;
     if !provider.methods().contains(&req.method.as_str()) {
         return Err(AppError::invalid(
             "method",
@@ -359,6 +359,9 @@ pub struct DisbursementRequest {
     /// Supporting documents: names and SHA-256 of the files.
     #[serde(default)]
     pub documents: Vec<flows::Document>,
+    /// The documents' uploaded files (the page's multipart form; the API names hashes only).
+    #[serde(skip)]
+    pub uploads: Vec<(uuid::Uuid, crate::platform::files::Upload)>,
 }
 
 pub const CATEGORIES: &[&str] = &["charitable", "management", "fundraising_cost"];
@@ -440,7 +443,19 @@ pub async fn disburse(
             purpose: purpose.to_string(),
             beneficiaries: req.beneficiaries,
             paid_on: req.paid_on,
-            documents: req.documents.clone(),
+            // A document names a file only when its upload came with it (the API cannot
+            // point a record at a file kept for something else).
+            documents: req
+                .documents
+                .iter()
+                .map(|d| flows::Document {
+                    file_id: d
+                        .file_id
+                        .filter(|id| req.uploads.iter().any(|(u, _)| u == id)),
+                    ..d.clone()
+                })
+                .collect(),
+            uploads: req.uploads.clone(),
         },
     )
     .await

@@ -67,6 +67,7 @@ impl Db {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir)?;
         }
+        make_private(path)?;
         let opts = SqliteConnectOptions::new()
             .filename(path)
             .create_if_missing(true)
@@ -117,6 +118,16 @@ impl Db {
         Ok(())
     }
 
+    /// Applies the migrations up to `version` only (an upgrade test starts from an older schema,
+    /// writes rows as that version did, then migrates the rest).
+    pub async fn migrate_to(&self, version: i64) -> anyhow::Result<()> {
+        match self {
+            Db::Sqlite { write, .. } => SQLITE_MIGRATOR.run_to(version, write).await?,
+            Db::Postgres(pool) => POSTGRES_MIGRATOR.run_to(version, pool).await?,
+        }
+        Ok(())
+    }
+
     /// Versions of the migrations compiled in for `backend` (a test checks both lists agree).
     pub fn migration_versions(backend: Backend) -> Vec<i64> {
         let m = match backend {
@@ -140,6 +151,57 @@ impl Db {
             Db::Postgres(pool) => pool.close().await,
         }
     }
+}
+
+/// The database file and its `-wal`, `-shm` and `-journal` files are for the server's user
+/// alone (0600): they hold every password hash, session token hash and sealed personal datum.
+/// SQLite creates the others with the mode of the database file, so a new database file is
+/// created 0600 before SQLite opens it; files an older version left readable are narrowed.
+#[cfg(unix)]
+pub(crate) fn make_private(path: &Path) -> anyhow::Result<()> {
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+    if path.as_os_str() == ":memory:" {
+        return Ok(());
+    }
+    match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+    {
+        Ok(_) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+        Err(e) => return Err(anyhow::anyhow!("{}: {e}", path.display())),
+    }
+    for suffix in ["", "-wal", "-shm", "-journal"] {
+        let mut file = path.as_os_str().to_owned();
+        file.push(suffix);
+        let file = std::path::PathBuf::from(file);
+        if let Ok(meta) = std::fs::metadata(&file)
+            && meta.permissions().mode() & 0o077 != 0
+            && let Err(e) = std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600))
+        {
+            tracing::warn!(file = %file.display(), error = %e, "cannot make the database file private");
+        }
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+pub(crate) fn make_private(_: &Path) -> anyhow::Result<()> {
+    Ok(())
+}
+
+/// Creates a directory (and its parents) for the server's user alone (0700): the keys, the file
+/// store and backups hold what the database's 0600 files protect.
+pub fn private_dir(dir: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+    }
+    Ok(())
 }
 
 /// Runs `$body` with `$pool` bound to the backend's read pool (a `&SqlitePool` or `&PgPool`).

@@ -63,6 +63,12 @@ pub enum AppError {
     PaymentFailed { message: Bilingual },
     #[error("too many attempts")]
     TooManyAttempts { retry_after_secs: u64 },
+    /// 提交内容过大: the request body is over the limit (field `body`).
+    #[error("payload too large")]
+    PayloadTooLarge { limit_bytes: usize },
+    /// 地址过长: the request URI is over the limit (field `uri`).
+    #[error("uri too long")]
+    UriTooLong { limit_bytes: usize },
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -113,6 +119,8 @@ impl AppError {
             AppError::Conflict { .. } => StatusCode::CONFLICT,
             AppError::PaymentFailed { .. } => StatusCode::PAYMENT_REQUIRED,
             AppError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::UriTooLong { .. } => StatusCode::URI_TOO_LONG,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -171,6 +179,22 @@ impl AppError {
                 Bilingual::new(
                     format!("尝试次数过多，请 {} 秒后再试", retry_after_secs),
                     format!("Too many attempts; try again in {retry_after_secs} seconds"),
+                ),
+            ),
+            AppError::PayloadTooLarge { limit_bytes } => (
+                "body.too_large".into(),
+                Some("body".into()),
+                Bilingual::new(
+                    format!("提交内容过大（上限 {} 字节）", limit_bytes),
+                    format!("The submitted content is too large (limit {limit_bytes} bytes)"),
+                ),
+            ),
+            AppError::UriTooLong { limit_bytes } => (
+                "uri.too_long".into(),
+                Some("uri".into()),
+                Bilingual::new(
+                    format!("请求地址过长（上限 {} 字节）", limit_bytes),
+                    format!("The request address is too long (limit {limit_bytes} bytes)"),
                 ),
             ),
             AppError::Internal(_) => (

@@ -1,5 +1,7 @@
 //! Request extractors whose rejections are problem+json naming the field, like every other
-//! error: axum's own `Json`, `Query` and `Path` answer bad input in plain text.
+//! error: axum's own `Json`, `Query` and `Path` answer bad input in plain text. Control
+//! characters in any of them are refused before they run, for every route at once
+//! (`platform::input`).
 
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Request};
@@ -54,6 +56,11 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         match axum::Json::<T>::from_request(req, state).await {
             Ok(axum::Json(v)) => Ok(Json(v)),
+            Err(e) if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE => {
+                Err(AppError::PayloadTooLarge {
+                    limit_bytes: super::limits::TEXT_BODY_LIMIT,
+                })
+            }
             Err(JsonRejection::MissingJsonContentType(_)) => Err(AppError::invalid(
                 "body",
                 "input.content_type",

@@ -2,20 +2,30 @@
 //! region-scoped roles, the audit log and outbox, messages in two languages, the web shell.
 
 pub mod auth;
+pub mod client;
 pub mod clock;
 pub mod config;
 pub mod db;
+pub mod departments;
 pub mod error;
+pub mod export;
 pub mod extract;
+pub mod files;
+pub mod headers;
 pub mod i18n;
+pub mod input;
 pub mod journal;
+pub mod limits;
+pub mod metrics;
 pub mod module;
 pub mod money;
 pub mod notifications;
+pub mod openapi;
 pub mod pii;
 pub mod progress;
 pub mod request_id;
 pub mod routes;
+pub mod rules;
 pub mod scheduler;
 pub mod search;
 pub mod web;
@@ -66,6 +76,10 @@ pub struct Services {
     pub pii: pii::PiiCipher,
     /// The search index of the public register (a cache derived from the database).
     pub search: search::SearchIndex,
+    /// The rule parameters by date, held in memory (see [`rules`]).
+    pub rules: rules::RuleParams,
+    /// Where uploaded files' bytes are kept (see [`files`]).
+    pub files: files::FileStore,
     /// The long-lived services modules keep (each behind a type the module owns), put here
     /// from their [`module::Module::services`]; reached with [`Services::service`].
     pub extensions: axum::http::Extensions,

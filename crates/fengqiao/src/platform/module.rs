@@ -29,11 +29,14 @@ pub struct Module {
     pub services: Option<fn(&Services, &mut Extensions)>,
     /// Runs once when a server starts, before it listens (a cache catching up).
     pub start: Option<StartFn>,
+    /// Runs once when a server shuts down, after the last request in flight was answered (a
+    /// queue committing what it holds).
+    pub stop: Option<StartFn>,
     /// Loads its part of the demo data set, after the modules listed before it.
     pub demo: Option<DemoFn>,
 }
 
-/// A module's start: once, before the server listens.
+/// A module's start (once, before the server listens) or stop (once, after it stopped listening).
 pub type StartFn = fn(&AppState) -> BoxFuture<'_, anyhow::Result<()>>;
 
 /// A module's demo loader.
@@ -50,6 +53,7 @@ impl Module {
             jobs: &[],
             services: None,
             start: None,
+            stop: None,
             demo: None,
         }
     }

@@ -64,7 +64,7 @@ impl PiiCipher {
                 .map_err(|_| anyhow::anyhow!("{}: must hold 32 bytes", path.display()))?;
             return Ok(PiiCipher::from_key(key));
         }
-        std::fs::create_dir_all(path.parent().expect("has parent"))?;
+        super::db::private_dir(path.parent().expect("has parent"))?;
         let mut key = [0u8; 32];
         rand::rng().fill_bytes(&mut key);
         write_private(&path, &hex::encode(key))?;

@@ -17,10 +17,21 @@ pub struct RouteInfo {
     pub access: Access,
 }
 
+/// A schema as one API route declared it: its name in the document, the tags (modules) of the
+/// route's operations, and its definition. Two definitions under one name are two types that
+/// the document would confuse (the last one merged wins): the OpenAPI test refuses them.
+#[derive(Debug, Clone)]
+pub struct SchemaDef {
+    pub name: String,
+    pub tags: Vec<String>,
+    pub schema: serde_json::Value,
+}
+
 /// Collects routes with their access declarations.
 pub struct Routes {
     router: OpenApiRouter<AppState>,
     table: Vec<RouteInfo>,
+    schemas: Vec<SchemaDef>,
 }
 
 impl Default for Routes {
@@ -34,6 +45,7 @@ impl Routes {
         Routes {
             router: OpenApiRouter::new(),
             table: Vec::new(),
+            schemas: Vec::new(),
         }
     }
 
@@ -43,14 +55,23 @@ impl Routes {
         access: Access,
         (schemas, paths, method_router): UtoipaMethodRouter<AppState>,
     ) -> Self {
+        let mut tags = Vec::new();
         for (path, item) in &paths.paths {
-            for (method, _) in operations(item) {
+            for (method, op) in operations(item) {
                 self.table.push(RouteInfo {
                     method,
                     path: path.clone(),
                     access,
                 });
+                tags.extend(op.tags.iter().flatten().cloned());
             }
+        }
+        for (name, schema) in &schemas {
+            self.schemas.push(SchemaDef {
+                name: name.clone(),
+                tags: tags.clone(),
+                schema: serde_json::to_value(schema).unwrap_or_default(),
+            });
         }
         let method_router = method_router.layer(from_fn_with_state(access, guard));
         self.router = self.router.routes((schemas, paths, method_router));
@@ -81,11 +102,17 @@ impl Routes {
     pub fn merge(mut self, other: Routes) -> Self {
         self.router = self.router.merge(other.router);
         self.table.extend(other.table);
+        self.schemas.extend(other.schemas);
         self
     }
 
     pub fn into_parts(self) -> (OpenApiRouter<AppState>, Vec<RouteInfo>) {
         (self.router, self.table)
+    }
+
+    /// Every schema every API route declared (see [`SchemaDef`]).
+    pub fn schema_definitions(&self) -> &[SchemaDef] {
+        &self.schemas
     }
 }
 

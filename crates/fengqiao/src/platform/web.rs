@@ -1,7 +1,7 @@
 //! The web shell: per-request page context (language, elder-friendly mode, actor, CSRF token,
 //! navigation), embedded assets, the language and elder-mode switches, and HTML error pages.
 
-use axum::extract::{Query, Request};
+use axum::extract::{Query, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -160,7 +160,12 @@ fn page_ctx(jar: &CookieJar, parts: &axum::http::request::Parts) -> PageCtx {
 /// Gives every browser a CSRF cookie (double-submit token) and makes it known to the page.
 /// The API's own calls get none: a cookie-less client of `/api` has no form to protect, and
 /// minting a token for every such request (a donation, a search) was pure cost.
-pub async fn csrf_cookie(jar: CookieJar, mut req: Request, next: Next) -> Response {
+pub async fn csrf_cookie(
+    State(state): State<super::AppState>,
+    jar: CookieJar,
+    mut req: Request,
+    next: Next,
+) -> Response {
     if req.uri().path().starts_with("/api/") && jar.get(auth::CSRF_COOKIE).is_none() {
         return next.run(req).await;
     }
@@ -176,6 +181,7 @@ pub async fn csrf_cookie(jar: CookieJar, mut req: Request, next: Next) -> Respon
         let cookie = Cookie::build((auth::CSRF_COOKIE, token))
             .path("/")
             .http_only(true)
+            .secure(state.config.cookies_secure())
             .same_site(SameSite::Lax)
             .build();
         if let Ok(v) = HeaderValue::from_str(&cookie.to_string()) {
@@ -261,6 +267,7 @@ pub fn safe_next(next: Option<&str>) -> String {
 
 /// `GET /prefs/lang/{tag}`: switches the language and goes back.
 pub async fn switch_lang(
+    State(state): State<super::AppState>,
     axum::extract::Path(tag): axum::extract::Path<String>,
     Query(q): Query<NextParam>,
     jar: CookieJar,
@@ -269,6 +276,7 @@ pub async fn switch_lang(
     let jar = jar.add(
         Cookie::build((LANG_COOKIE, lang.tag()))
             .path("/")
+            .secure(state.config.cookies_secure())
             .same_site(SameSite::Lax)
             .max_age(time_year())
             .build(),
@@ -278,6 +286,7 @@ pub async fn switch_lang(
 
 /// `GET /prefs/elder/{on|off}`: the elder-friendly mode (适老化: larger text, higher contrast).
 pub async fn switch_elder(
+    State(state): State<super::AppState>,
     axum::extract::Path(v): axum::extract::Path<String>,
     Query(q): Query<NextParam>,
     jar: CookieJar,
@@ -286,6 +295,7 @@ pub async fn switch_elder(
     let jar = jar.add(
         Cookie::build((ELDER_COOKIE, if on { "1" } else { "0" }))
             .path("/")
+            .secure(state.config.cookies_secure())
             .same_site(SameSite::Lax)
             .max_age(time_year())
             .build(),

@@ -7,6 +7,7 @@
 //! record and its leaf commit together.
 
 pub mod api;
+pub mod audit;
 pub mod cli;
 pub mod model;
 pub mod signer;
@@ -25,11 +26,18 @@ use crate::platform::scheduler::{BoxFuture, Job};
 /// [`signer::SIGN_INTERVAL`] while entries arrive, signed by one server at a time.
 pub const MODULE: Module = Module {
     tags: &[("transparency", "透明日志 Transparency log (RFC 6962)")],
-    jobs: &[Job {
-        name: "transparency.sign_tree_head",
-        period: signer::SIGN_INTERVAL,
-        run: sign,
-    }],
+    jobs: &[
+        Job {
+            name: "transparency.sign_tree_head",
+            period: signer::SIGN_INTERVAL,
+            run: sign,
+        },
+        Job {
+            name: "transparency.anchor_audit",
+            period: audit::ANCHOR_INTERVAL,
+            run: anchor_audit,
+        },
+    ],
     ..Module::new("transparency", routes)
 };
 
@@ -37,6 +45,21 @@ fn sign(state: AppState) -> BoxFuture<'static, anyhow::Result<()>> {
     Box::pin(async move {
         if let Some(size) = signer::sign_if_grown(&state).await? {
             tracing::info!(tree_size = size, "signed a new tree head");
+        }
+        Ok(())
+    })
+}
+
+/// Anchors the settled audit rows as a leaf of the log (see [`audit`]).
+fn anchor_audit(state: AppState) -> BoxFuture<'static, anyhow::Result<()>> {
+    Box::pin(async move {
+        if let Some(a) = audit::anchor(&state.db, state.clock.now()).await? {
+            tracing::info!(
+                batch = a.batch_no,
+                rows = a.row_count,
+                leaf = a.leaf_index,
+                "anchored audit rows in the log"
+            );
         }
         Ok(())
     })

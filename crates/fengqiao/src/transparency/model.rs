@@ -141,7 +141,7 @@ pub fn load_or_create_key(data_dir: &Path) -> anyhow::Result<SigningKey> {
         return parse_key(&path, &text);
     }
     let dir = path.parent().expect("has a parent");
-    std::fs::create_dir_all(dir)?;
+    crate::platform::db::private_dir(dir)?;
     let mut seed = [0u8; 32];
     rand::RngCore::fill_bytes(&mut rand::rng(), &mut seed);
     let tmp = dir.join(format!("translog.key.{}", uuid::Uuid::now_v7().simple()));

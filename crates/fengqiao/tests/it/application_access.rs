@@ -40,10 +40,10 @@ async fn an_organization_account_reads_and_submits_only_its_own_applications() {
         let mine = app.token("orgadmin").await;
         let other = other_org_account(&app).await;
         let xihu = app.token("xihu").await;
-        let draft = crate::registry::establishment(
+        let draft = crate::registration::establishment(
             "西湖区邻里守望协会",
             "other",
-            json!([{"name": "张会长", "id_number": crate::registry::id_number(1970, 11), "position": "会长", "is_legal_rep": true}]),
+            json!([{"name": "张会长", "id_number": crate::registration::id_number(1970, 11), "position": "会长", "is_legal_rep": true}]),
         );
         let (s, a) = app.send_as(Method::POST, Some(&mine), "/api/v1/applications", &draft).await;
         assert_eq!(s, StatusCode::CREATED, "{a}");

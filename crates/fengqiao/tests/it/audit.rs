@@ -139,3 +139,148 @@ async fn the_audit_log_filters_and_exports_for_administrators() {
     })
     .await;
 }
+
+/// The audit CSV neutralizes a stored value that a spreadsheet would run as a formula (issue
+/// 15): whatever an actor's name is, it comes out as text.
+#[tokio::test]
+async fn the_audit_csv_neutralizes_values_that_would_run_as_formulas() {
+    use fengqiao::platform::auth::{Actor, Role, UserActor};
+    use fengqiao::platform::journal::{Change, Journal};
+    each_backend(|app: TestApp| async move {
+        let evil = "=HYPERLINK(\"http://evil.example\",\"点我\")";
+        let actor = Actor::User(UserActor {
+            user_id: uuid::Uuid::nil(),
+            username: evil.into(),
+            display_name: evil.into(),
+            role: Role::SysAdmin,
+            region: codes::RegionCode::parse("330000").unwrap(),
+            grant_id: uuid::Uuid::nil(),
+            department: None,
+        });
+        let now = fengqiao::platform::Clock::now(&app.clock);
+        let written: Result<(), sqlx::Error> = async {
+            fengqiao::with_tx!(&app.state.db, tx => {
+                tx.record(now, &Change {
+                    actor: &actor,
+                    action: "test.formula",
+                    object_kind: "test",
+                    object_id: "-1+1".into(),
+                    region_code: None,
+                    before: None,
+                    after: None,
+                }).await?;
+            });
+            Ok(())
+        }
+        .await;
+        written.unwrap();
+        let admin = app.token("admin").await;
+        let body = TestApp::client()
+            .get(app.url("/admin/audit.csv?action=test.formula"))
+            .bearer_auth(&admin)
+            .send()
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap();
+        let mut rdr = csv::Reader::from_reader(&body[3..]);
+        let row = rdr.records().next().expect("the row").unwrap();
+        assert_eq!(&row[2], format!("'{evil}"));
+        assert_eq!(&row[7], "'-1+1");
+        app
+    })
+    .await;
+}
+
+async fn exec(app: &TestApp, sql: &'static str) {
+    let db = &app.state.db;
+    let run = async {
+        fengqiao::with_tx!(db, tx => {
+            sqlx::query(sql).execute(&mut *tx).await?;
+        });
+        anyhow::Ok(())
+    };
+    run.await.unwrap();
+}
+
+/// The audit log is tamper-evident (issue 15): settled rows are anchored in chained batches,
+/// each a leaf of the transparency log; a changed, deleted or forged row, or a removed anchor,
+/// is found by the verification, naming the batch.
+#[tokio::test]
+async fn audit_rows_are_anchored_in_the_log_and_tampering_is_found() {
+    use fengqiao::platform::Clock;
+    use fengqiao::transparency::audit::{SETTLE, anchor, verify};
+    each_backend(|app: TestApp| async move {
+        let db = &app.state.db;
+        let xihu = app.token("xihu").await;
+        for (id, name) in [("330106.a", "西湖区甲局"), ("330106.b", "西湖区乙局")] {
+            let (s, v) = app
+                .send_as(Method::POST, Some(&xihu), "/api/v1/departments",
+                    &json!({"id": id, "kind": "other", "name": name}))
+                .await;
+            assert_eq!(s, StatusCode::CREATED, "{v}");
+        }
+        // Not settled yet: nothing is anchored.
+        assert_eq!(anchor(db, app.clock.now()).await.unwrap(), None);
+        let settled = app.clock.now() + SETTLE;
+        let first = anchor(db, settled).await.unwrap().expect("a batch");
+        assert_eq!((first.batch_no, first.after_id), (1, 0));
+        let rows = app.scalar("SELECT COUNT(*) FROM audit_log").await;
+        assert_eq!(first.row_count, rows);
+        assert_eq!(anchor(db, settled).await.unwrap(), None, "nothing new");
+        let leaf_kind = app
+            .scalar("SELECT COUNT(*) FROM translog_leaves WHERE kind = 'audit_batch'")
+            .await;
+        assert_eq!(leaf_kind, 1);
+
+        app.clock.advance(chrono::Duration::minutes(5));
+        let (s, _) = app
+            .send_as(Method::POST, Some(&xihu), "/api/v1/departments",
+                &json!({"id": "330106.c", "kind": "other", "name": "西湖区丙局"}))
+            .await;
+        assert_eq!(s, StatusCode::CREATED);
+        let second = anchor(db, app.clock.now() + SETTLE).await.unwrap().expect("batch 2");
+        assert_eq!((second.batch_no, second.after_id), (2, first.last_id));
+        let v = verify(db).await.unwrap();
+        assert!(v.faults.is_empty(), "{:?}", v.faults);
+        assert_eq!((v.batches, v.rows), (2, rows + 1));
+
+        // A batch is a run of ids: a row not settled yet holds back the rows after it, even
+        // those written with an earlier time.
+        let before = app.clock.now();
+        app.clock.advance(chrono::Duration::minutes(10));
+        for (id, name) in [("330106.d", "西湖区丁局"), ("330106.e", "西湖区戊局")] {
+            let (s, _) = app
+                .send_as(Method::POST, Some(&xihu), "/api/v1/departments",
+                    &json!({"id": id, "kind": "other", "name": name}))
+                .await;
+            assert_eq!(s, StatusCode::CREATED);
+        }
+        exec(&app, "UPDATE audit_log SET at = (SELECT MIN(at) FROM audit_log) WHERE id = (SELECT MAX(id) FROM audit_log)").await;
+        assert_eq!(anchor(db, before + SETTLE).await.unwrap(), None);
+        let third = anchor(db, app.clock.now() + SETTLE).await.unwrap().expect("batch 3");
+        assert_eq!(third.row_count, 2);
+        assert!(verify(db).await.unwrap().faults.is_empty());
+
+        // A changed row breaks its batch, and only its batch.
+        exec(&app, "UPDATE audit_log SET detail = '{\"forged\":true}' WHERE id = (SELECT MIN(id) FROM audit_log)").await;
+        let v = verify(db).await.unwrap();
+        assert_eq!(v.faults.len(), 1, "{:?}", v.faults);
+        assert!(v.faults[0].starts_with("batch 1 "), "{:?}", v.faults);
+        // A deleted row of the last batch is found too.
+        exec(&app, "DELETE FROM audit_log WHERE id = (SELECT MAX(id) FROM audit_log)").await;
+        let v = verify(db).await.unwrap();
+        assert!(v.faults.iter().any(|f| f.starts_with("batch 3 ")), "{:?}", v.faults);
+        // So is an anchor removed to hide it: its leaf stays in the log.
+        exec(&app, "DELETE FROM audit_anchors WHERE batch_no = 3").await;
+        let v = verify(db).await.unwrap();
+        assert!(
+            v.faults.iter().any(|f| f.contains("anchors an audit batch that is gone")),
+            "{:?}",
+            v.faults
+        );
+        app
+    })
+    .await;
+}

@@ -55,6 +55,7 @@ fn expected_allowed(
             role,
             region: codes::RegionCode::parse(region).unwrap(),
             grant_id: uuid::Uuid::nil(),
+            department: None,
         }),
         _ => Actor::Public,
     };

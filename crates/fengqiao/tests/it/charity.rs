@@ -15,6 +15,7 @@ mod closing;
 mod contested;
 mod pages;
 mod refusals;
+mod rule_dates;
 mod supervision;
 
 static SERIAL: AtomicU64 = AtomicU64::new(500);

@@ -63,6 +63,7 @@ pub fn urlencoding(s: &str) -> String {
         .replace('+', "%20")
 }
 
+mod documents;
 mod flows;
 mod giving;
 mod receipts;

@@ -6,19 +6,28 @@ mod accounts;
 mod application_access;
 mod audit;
 mod authz;
+mod backup;
 mod calendar;
 mod charity;
 mod cli;
 mod codes_api;
+mod departments;
+mod directory;
 mod donations;
 mod durability;
+mod headers;
+mod input;
+mod login_throttle;
+mod openapi;
 mod org_accounts;
+mod personal_data;
 mod platform;
 mod regions;
-mod register;
-mod registry;
+mod registration;
+mod rule_parameters;
 mod scheduler;
 mod transparency;
+mod upgrade;
 
 use std::sync::Arc;
 
@@ -40,12 +49,17 @@ pub struct TestApp {
 
 impl TestApp {
     pub async fn new(backend: Backend) -> TestApp {
+        Self::with_config(backend, testkit::test_config()).await
+    }
+
+    /// A test app whose server runs with `config` (start from `testkit::test_config()`).
+    pub async fn with_config(backend: Backend, config: fengqiao::platform::Config) -> TestApp {
         let tdb = TestDb::new(backend).await.expect("test database");
         testkit::seed(&tdb.db, Some(testkit::TEST_REGIONS))
             .await
             .expect("seed");
         let clock = testkit::test_clock();
-        let (base, state) = testkit::spawn(tdb.db.clone(), Arc::new(clock.clone()))
+        let (base, state) = testkit::spawn_with(tdb.db.clone(), Arc::new(clock.clone()), config)
             .await
             .expect("server");
         TestApp {

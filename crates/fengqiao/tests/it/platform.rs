@@ -189,3 +189,59 @@ async fn pages_speak_english_on_request_and_offer_the_elder_friendly_mode() {
     })
     .await;
 }
+
+/// The SQLite database and its WAL and shared-memory files, and the keys, are the server's
+/// user's alone (0600), opened the way the server opens them. (PostgreSQL keeps its own files.)
+#[cfg(unix)]
+#[tokio::test]
+async fn the_database_files_and_the_keys_are_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &std::path::Path| {
+        std::fs::metadata(p)
+            .unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+            .permissions()
+            .mode()
+            & 0o777
+    };
+    let dir = std::env::temp_dir().join(format!("fq-modes-{}", uuid::Uuid::now_v7()));
+    let config = fengqiao::platform::Config {
+        data_dir: dir.clone(),
+        database_url: None,
+        ..fengqiao::platform::Config::default()
+    };
+    // `open` migrates: a write, so the WAL and its index exist while the pools are open.
+    let db = fengqiao::bootstrap::open(&config).await.unwrap();
+    fengqiao::calendar::store::seed_if_empty(&db).await.unwrap();
+    for f in ["fengqiao.db", "fengqiao.db-wal", "fengqiao.db-shm"] {
+        assert_eq!(mode(&dir.join(f)), 0o600, "{f}");
+    }
+    fengqiao::platform::pii::PiiCipher::load_or_create(&dir).unwrap();
+    fengqiao::transparency::model::signing_key(&dir).unwrap();
+    for f in ["keys/pii.key", "keys/translog.key"] {
+        assert_eq!(mode(&dir.join(f)), 0o600, "{f}");
+    }
+    // The directories of the keys and of the file store are the server user's alone too.
+    assert_eq!(mode(&dir.join("keys")), 0o700);
+    let store = fengqiao::platform::files::FileStore::under(&dir);
+    let upload = fengqiao::platform::files::DOCUMENTS
+        .check("f", "a.pdf", b"%PDF-1.7\n%%EOF\n".to_vec())
+        .unwrap();
+    store.keep(&upload).await.unwrap();
+    assert_eq!(mode(&dir.join("files")), 0o700);
+    assert_eq!(mode(&dir.join("files").join(&upload.sha256[..2])), 0o700);
+    db.close().await;
+
+    // A database an older version left readable by everyone is narrowed when opened.
+    let old = dir.join("old.db");
+    std::fs::write(&old, b"").unwrap();
+    std::fs::set_permissions(&old, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let db = fengqiao::platform::Db::connect(&format!("sqlite://{}", old.display()))
+        .await
+        .unwrap();
+    db.migrate().await.unwrap();
+    for f in ["old.db", "old.db-wal", "old.db-shm"] {
+        assert_eq!(mode(&dir.join(f)), 0o600, "{f}");
+    }
+    db.close().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -355,6 +355,99 @@ fn the_offline_verifier_accepts_good_proofs_and_refuses_tampered_ones() {
     assert!(!ok && out.contains("--leaf-hash"), "{out}");
 }
 
+/// A proof is a list of exactly-32-byte hashes (issue 15): an extra empty element used to be
+/// dropped, so `a,,b` verified as `a,b`. Every bad element is refused with its position and a
+/// non-zero exit, for both kinds of proof.
+#[test]
+fn the_offline_verifier_refuses_a_proof_with_a_bad_element_naming_its_position() {
+    let leaves: Vec<Hash> = (0u32..13)
+        .map(|i| translog::leaf_hash(&i.to_be_bytes()))
+        .collect();
+    let root = translog::root(&leaves);
+    let inclusion: Vec<String> = translog::inclusion_proof(&leaves, 6)
+        .unwrap()
+        .iter()
+        .map(translog::to_hex)
+        .collect();
+    let old_root = translog::root(&leaves[..5]);
+    let consistency: Vec<String> = translog::consistency_proof(&leaves, 5)
+        .unwrap()
+        .iter()
+        .map(translog::to_hex)
+        .collect();
+    let run_inclusion = |proof: String| {
+        verify_cli(&[
+            "inclusion".into(),
+            "--leaf-hash".into(),
+            translog::to_hex(&leaves[6]),
+            "--index".into(),
+            "6".into(),
+            "--tree-size".into(),
+            "13".into(),
+            "--root".into(),
+            translog::to_hex(&root),
+            "--proof".into(),
+            proof,
+        ])
+    };
+    let run_consistency = |proof: String| {
+        verify_cli(&[
+            "consistency".into(),
+            "--first".into(),
+            "5".into(),
+            "--second".into(),
+            "13".into(),
+            "--first-root".into(),
+            translog::to_hex(&old_root),
+            "--second-root".into(),
+            translog::to_hex(&root),
+            "--proof".into(),
+            proof,
+        ])
+    };
+    let (ok, out) = run_inclusion(inclusion.join(","));
+    assert!(ok, "{out}");
+    let (ok, out) = run_consistency(consistency.join(","));
+    assert!(ok, "{out}");
+    let b64 = "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=";
+    for (good, run) in [
+        (
+            &inclusion,
+            &run_inclusion as &dyn Fn(String) -> (bool, String),
+        ),
+        (&consistency, &run_consistency),
+    ] {
+        let h = &good[0];
+        let bad_elements = [
+            String::new(),
+            h[..62].to_string(),
+            format!("{h}ab"),
+            format!("{}zz", &h[..62]),
+            b64.to_string(),
+        ];
+        for bad in &bad_elements {
+            for k in [1, 2, good.len() + 1] {
+                // Inserted at position k (an extra element) …
+                let mut p = good.clone();
+                p.insert(k - 1, bad.clone());
+                let (ok, out) = run(p.join(","));
+                assert!(!ok, "{bad:?} inserted at {k}: {out}");
+                assert!(
+                    out.contains("--proof") && out.contains(&format!("element {k} ")),
+                    "{bad:?} at {k}: {out}"
+                );
+                // … or in place of element k.
+                if k <= good.len() {
+                    let mut p = good.clone();
+                    p[k - 1] = bad.clone();
+                    let (ok, out) = run(p.join(","));
+                    assert!(!ok && out.contains(&format!("element {k} ")), "{out}");
+                }
+            }
+        }
+    }
+}
+
 #[tokio::test]
 async fn the_signer_publishes_a_head_when_the_log_has_grown_and_only_then() {
     use fengqiao::transparency::signer::sign_if_grown;

@@ -3,6 +3,7 @@
 mod file_store;
 mod log_tests;
 mod oracle;
+mod proof_parse;
 mod props;
 mod sth_tests;
 mod vectors;

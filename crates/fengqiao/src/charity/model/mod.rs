@@ -39,7 +39,8 @@ impl Kind {
         }
     }
 
-    pub fn deadline_rule(self) -> rules::DeadlineRule {
+    /// The rule parameter of its decision period (its row says the calendar type too).
+    pub fn deadline_key(self) -> rules::RuleKey {
         match self {
             Kind::Recognition => rules::RECOGNITION_DEADLINE,
             Kind::Qualification => rules::QUALIFICATION_DEADLINE,
@@ -81,6 +82,7 @@ impl Charity {
 
 /// A charity application (认定 or 公开募捐资格) as stored.
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[schema(as = CharityApplication)]
 pub struct Application {
     pub id: Uuid,
     pub kind: String,
@@ -173,14 +175,17 @@ pub fn recognition_checks(org: &OrgFacts, charity: Option<&Charity>) -> Vec<Chec
 }
 
 /// 公开募捐资格 eligibility (慈善法 Art. 22; DOMAIN.md rule 22, §6.2): registered, a charity,
-/// not qualified yet, and a charity for at least [`rules::QUALIFICATION_MIN_MONTHS`] months on
-/// `today` (on the anniversary itself: allowed, see [`rules::months_passed`]).
+/// not qualified yet, and a charity for at least `min_months` months on `today` (on the
+/// anniversary itself: allowed, see [`rules::months_passed`]). `min_months` is the
+/// [`rules::QUALIFICATION_MIN_MONTHS`] in force on the application date (12 from 2024-09-05,
+/// 24 before), read by the service.
 pub fn qualification_checks(
     org: &OrgFacts,
     charity: Option<&Charity>,
     today: NaiveDate,
+    min_months: u32,
 ) -> Vec<Check> {
-    let months = rules::QUALIFICATION_MIN_MONTHS;
+    let months = min_months;
     let since = charity.map(|c| c.recognized_on);
     vec![
         check(
@@ -199,11 +204,11 @@ pub fn qualification_checks(
             "one_year",
             since.is_some_and(|s| rules::months_passed(s, months, today)),
             format!(
-                "认定为慈善组织满一年（认定日期 {}）",
+                "认定为慈善组织满 {months} 个月（认定日期 {}）",
                 since.map(|s| s.to_string()).unwrap_or_default()
             ),
             format!(
-                "A charity for at least one year (recognized on {})",
+                "A charity for at least {months} months (recognized on {})",
                 since.map(|s| s.to_string()).unwrap_or_default()
             ),
         ),
@@ -216,21 +221,9 @@ pub fn qualification_checks(
     ]
 }
 
-/// The checks of an application kind.
-pub fn checks(
-    kind: Kind,
-    org: &OrgFacts,
-    charity: Option<&Charity>,
-    today: NaiveDate,
-) -> Vec<Check> {
-    match kind {
-        Kind::Recognition => recognition_checks(org, charity),
-        Kind::Qualification => qualification_checks(org, charity, today),
-    }
-}
-
 /// An application with what the officer needs to decide.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = CharityApplicationView)]
 pub struct ApplicationView {
     #[serde(flatten)]
     pub application: Application,
@@ -428,15 +421,18 @@ mod tests {
     fn qualification_needs_a_year_as_a_charity() {
         let o = org("registered", "p");
         let c = charity("2025-11-27", false);
-        let passed = |today| {
-            qualification_checks(&o, Some(&c), d(today))
+        let passed = |today, months| {
+            qualification_checks(&o, Some(&c), d(today), months)
                 .iter()
                 .all(|c| c.passed)
         };
-        assert!(!passed("2026-11-26"));
-        assert!(passed("2026-11-27"));
+        assert!(!passed("2026-11-26", 12));
+        assert!(passed("2026-11-27", 12));
+        // The minimum is an input: with the 24 months of the 2016 text, two years.
+        assert!(!passed("2027-11-26", 24));
+        assert!(passed("2027-11-27", 24));
         assert!(
-            !qualification_checks(&o, None, d("2030-01-01"))
+            !qualification_checks(&o, None, d("2030-01-01"), 12)
                 .iter()
                 .all(|c| c.passed)
         );

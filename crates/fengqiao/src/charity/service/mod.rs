@@ -6,12 +6,15 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 mod close;
+mod periods;
 pub use close::{ClosePlan, close_plan, may_close};
+use periods::{checks, deadline};
 
 use super::model::supervision::{self, Warning};
 use super::model::{self, Application, ApplicationView, Disclosure, Kind, Plan, PlanView, rules};
 use super::store::{self, PlanDetails};
 use crate::platform::auth::{Access, Actor};
+use crate::platform::rules::Unit;
 use crate::platform::{AppError, AppResult, AppState};
 
 /// Longest text we accept (a typing guard, not a rule of law).
@@ -87,6 +90,7 @@ async fn acting_for(state: &AppState, actor: &Actor, uscc: &str) -> AppResult<mo
 
 /// A new application as the organization files it.
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[schema(as = CharityNewApplication)]
 pub struct NewApplication {
     /// recognition 慈善组织认定 | qualification 公开募捐资格
     #[serde(default)]
@@ -95,17 +99,6 @@ pub struct NewApplication {
     pub organization_uscc: String,
     #[serde(default)]
     pub statement: String,
-}
-
-async fn deadline(state: &AppState, kind: Kind, today: NaiveDate) -> AppResult<NaiveDate> {
-    let rule = kind.deadline_rule();
-    match rule.kind {
-        rules::DayKind::Natural => Ok(today + chrono::Days::new(rule.days.into())),
-        rules::DayKind::Working => crate::calendar::store::load(&state.db)
-            .await?
-            .add_working_days(today, rule.days)
-            .map_err(|e| AppError::from_code("deadline", &e)),
-    }
 }
 
 /// Files an application. Every eligibility check must pass now: a failed one refuses the
@@ -124,7 +117,8 @@ pub async fn apply(state: &AppState, actor: &Actor, b: &NewApplication) -> AppRe
     let statement = text("statement", &b.statement, false)?;
     let today = state.clock.today();
     let charity = store::charity(&state.db, org.id).await?;
-    if let Some(c) = model::checks(kind, &org, charity.as_ref(), today)
+    if let Some(c) = checks(state, kind, today, &org, charity.as_ref(), today)
+        .await?
         .into_iter()
         .find(|c| !c.passed)
     {
@@ -143,7 +137,7 @@ pub async fn apply(state: &AppState, actor: &Actor, b: &NewApplication) -> AppRe
         state: "pending".into(),
         statement,
         submitted_on: today,
-        deadline: deadline(state, kind, today).await?,
+        deadline: deadline(state, kind, today).await?.1,
         decided_on: None,
         decided_by: None,
         decision_reason: String::new(),
@@ -167,25 +161,38 @@ pub async fn view(state: &AppState, app: Application) -> AppResult<ApplicationVi
         .ok_or(AppError::NotFound)?;
     let charity = store::charity(&state.db, org.id).await?;
     let checks = if app.state == "pending" {
-        model::checks(app.kind(), &org, charity.as_ref(), today)
+        checks(
+            state,
+            app.kind(),
+            app.submitted_on,
+            &org,
+            charity.as_ref(),
+            today,
+        )
+        .await?
     } else {
         Vec::new()
     };
-    let rule = app.kind().deadline_rule();
+    // The period the deadline was set by: the version in force on the application date.
+    let rule = state
+        .rules
+        .period_on(app.kind().deadline_key(), app.submitted_on)
+        .await?;
     Ok(ApplicationView {
         all_passed: checks.iter().all(|c| c.passed),
         overdue: app.overdue(today),
         checks,
         organization: org,
-        deadline_days: rule.days,
-        deadline_working_days: rule.kind == rules::DayKind::Working,
-        deadline_source: rule.source.into(),
+        deadline_days: rule.count,
+        deadline_working_days: rule.unit == Unit::WorkingDays,
+        deadline_source: rule.source,
         application: app,
     })
 }
 
 /// The officer's decision body.
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[schema(as = CharityDecisionBody)]
 pub struct DecisionBody {
     /// approve | refuse
     #[serde(default)]
@@ -267,7 +274,7 @@ pub struct NewPlan {
     /// YYYY-MM-DD
     #[serde(default)]
     pub starts_on: String,
-    /// YYYY-MM-DD
+    /// YYYY-MM-DD; at most `PLAN_MAX_YEARS` (3) years after the start, on the same date.
     #[serde(default)]
     pub ends_on: String,
     /// 募捐区域: a division code.
@@ -326,23 +333,44 @@ pub async fn file_plan(state: &AppState, actor: &Actor, b: &NewPlan) -> AppResul
     let budget = text("budget", &b.budget, true)?;
     let contact = text("contact", &b.contact, true)?;
     let today = state.clock.today();
-    rules::filing_window(today, starts_on, ends_on, b.emergency).map_err(|r| match r {
+    // The periods in force on the filing date (the act the rule is about).
+    let table = state.rules.table().await?;
+    let periods = rules::FilingPeriods {
+        days_before_start: table.days_on(rules::FILING_DAYS_BEFORE_START, today)?,
+        emergency_days_after_start: table
+            .days_on(rules::EMERGENCY_FILING_DAYS_AFTER_START, today)?,
+    };
+    rules::filing_window(today, starts_on, ends_on, b.emergency, periods).map_err(|r| match r {
         rules::WindowRefusal::EndBeforeStart => invalid(
             "ends_on",
             "period",
             "募捐结束日期不能早于开始日期",
             "The end date cannot be before the start date",
         ),
+        rules::WindowRefusal::TooLong => AppError::invalid(
+            "ends_on",
+            "charity.period_too_long",
+            format!(
+                "募捐期限不能超过 {} 年（结束日期最晚为开始日期 {} 年后的对应日）",
+                rules::PLAN_MAX_YEARS,
+                rules::PLAN_MAX_YEARS
+            ),
+            format!(
+                "A campaign lasts at most {} years: it must end on or before the same date {} years after its start",
+                rules::PLAN_MAX_YEARS,
+                rules::PLAN_MAX_YEARS
+            ),
+        ),
         rules::WindowRefusal::TooLate => AppError::invalid(
             "starts_on",
             "charity.filing_too_late",
             format!(
                 "募捐方案应在募捐活动开始 {} 日前备案（应急救灾除外）",
-                rules::FILING_DAYS_BEFORE_START
+                periods.days_before_start
             ),
             format!(
                 "A plan must be filed at least {} days before the campaign starts (except emergency relief)",
-                rules::FILING_DAYS_BEFORE_START
+                periods.days_before_start
             ),
         ),
         rules::WindowRefusal::EmergencyTooLate => AppError::invalid(
@@ -350,11 +378,11 @@ pub async fn file_plan(state: &AppState, actor: &Actor, b: &NewPlan) -> AppResul
             "charity.emergency_too_late",
             format!(
                 "应急救灾募捐应在开始后 {} 日内备案",
-                rules::EMERGENCY_FILING_DAYS_AFTER_START
+                periods.emergency_days_after_start
             ),
             format!(
                 "An emergency appeal must be filed within {} days after it starts",
-                rules::EMERGENCY_FILING_DAYS_AFTER_START
+                periods.emergency_days_after_start
             ),
         ),
     })?;
@@ -414,7 +442,8 @@ pub struct NewDisclosure {
     /// progress 进展公开 | final 结果公开
     #[serde(default)]
     pub kind: String,
-    /// YYYY-MM-DD; today when empty. Not in the future.
+    /// YYYY-MM-DD; today when empty. Not in the future, nor before the plan was filed or
+    /// started (the earlier of the two).
     #[serde(default)]
     pub disclosed_on: String,
     #[serde(default)]
@@ -453,6 +482,21 @@ pub async fn disclose(
             "future",
             "公开日期不能晚于今天",
             "The disclosure date cannot be in the future",
+        ));
+    }
+    let filed_on = plan
+        .filed_at
+        .with_timezone(&chrono_tz::Asia::Shanghai)
+        .date_naive();
+    let earliest = rules::earliest_disclosure(plan.starts_on, filed_on);
+    if on < earliest {
+        return Err(AppError::invalid(
+            "disclosed_on",
+            "charity.disclosure_before_plan",
+            format!("公开日期不能早于该募捐方案备案或开始之日（{earliest}）"),
+            format!(
+                "The disclosure date cannot be before the plan was filed or started ({earliest})"
+            ),
         ));
     }
     let summary = text("summary", &b.summary, true)?;

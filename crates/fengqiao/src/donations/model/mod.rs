@@ -244,12 +244,8 @@ pub fn verify_receipt(r: &Receipt, trusted_key: Option<&str>) -> Result<Verified
         .sth
         .verify(&key)
         .map_err(|e| ReceiptError::Signature(e.to_string()))?;
-    let path = r
-        .audit_path
-        .iter()
-        .enumerate()
-        .map(|(i, h)| unhex_hash(&format!("audit_path[{i}]"), h))
-        .collect::<Result<Vec<_>, _>>()?;
+    let path = translog::parse_proof(r.audit_path.iter().map(String::as_str))
+        .map_err(|e| ReceiptError::Hex(format!("audit_path: {e}")))?;
     translog::verify_inclusion(&stated, r.leaf_index, head.tree_size, &path, &head.root)
         .map_err(|e| ReceiptError::Inclusion(e.to_string()))?;
     Ok(Verified {

@@ -151,6 +151,36 @@ fn a_receipt_verifies_and_every_tampering_is_caught() {
     }
 }
 
+/// The audit path is a list of exactly-32-byte hashes: an empty, short, long or non-hex element
+/// is refused with its position (counting from 1), before any hashing.
+#[test]
+fn a_receipt_whose_audit_path_has_a_bad_element_is_refused_naming_its_position() {
+    let key = SigningKey::from_bytes(&[3; 32]);
+    let good = receipt(&key, 6, 13);
+    assert!(good.audit_path.len() >= 3);
+    let second = good.audit_path[1].clone();
+    let cases = [
+        String::new(),
+        second[..62].to_string(),
+        format!("{second}00"),
+        format!("{}zz", &second[..62]),
+    ];
+    for bad in cases {
+        for k in [1, 3] {
+            let mut r = good.clone();
+            r.audit_path[k - 1] = bad.clone();
+            let e = verify_receipt(&r, None).unwrap_err();
+            assert!(matches!(e, ReceiptError::Hex(_)), "{bad:?}: {e:?}");
+            assert!(e.to_string().contains(&format!("element {k} ")), "{e}");
+        }
+        // An extra element is not skipped either.
+        let mut r = good.clone();
+        r.audit_path.insert(2, bad.clone());
+        let e = verify_receipt(&r, None).unwrap_err();
+        assert!(e.to_string().contains("element 3 "), "{e}");
+    }
+}
+
 #[test]
 fn receipt_numbers_follow_the_leaf_and_names_are_masked() {
     let at = Utc.with_ymd_and_hms(2026, 11, 27, 23, 59, 59).unwrap();

@@ -130,16 +130,7 @@ async fn check_csrf(jar: &CookieJar, req: Request) -> Result<Request, AppError> 
         };
     }
     let (parts, body) = req.into_parts();
-    let bytes = axum::body::to_bytes(body, 2 * 1024 * 1024)
-        .await
-        .map_err(|_| {
-            AppError::invalid(
-                "body",
-                "body.too_large",
-                "提交内容过大",
-                "The submitted content is too large",
-            )
-        })?;
+    let bytes = crate::platform::limits::read_body(body).await?;
     let field = url::form_urlencoded::parse(&bytes)
         .find(|(k, _)| k == CSRF_FIELD)
         .map(|(_, v)| v.into_owned());
@@ -371,6 +362,7 @@ mod tests {
             role: Role::CountyOfficer,
             region: codes::RegionCode::parse(region).unwrap(),
             grant_id: uuid::Uuid::nil(),
+            department: None,
         })
     }
 

@@ -114,6 +114,9 @@ pub struct UserActor {
     /// The region the active role is held for.
     pub region: codes::RegionCode,
     pub grant_id: uuid::Uuid,
+    /// The department the grant names (部门), for the roles that act for one
+    /// ([`crate::platform::departments::DEPARTMENTAL`]).
+    pub department: Option<String>,
 }
 
 impl Actor {

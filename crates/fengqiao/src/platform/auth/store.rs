@@ -23,6 +23,8 @@ pub struct GrantRow {
     pub user_id: Uuid,
     pub role: String,
     pub region_code: String,
+    /// The department its holder acts for, if the grant names one.
+    pub department_id: Option<String>,
 }
 
 pub async fn user_by_username(db: &Db, username: &str) -> AppResult<Option<UserRow>> {
@@ -36,7 +38,7 @@ pub async fn user_by_username(db: &Db, username: &str) -> AppResult<Option<UserR
 
 pub async fn grants_of(db: &Db, user_id: Uuid) -> AppResult<Vec<GrantRow>> {
     Ok(with_db!(db, pool => sqlx::query_as::<_, GrantRow>(
-        "SELECT id, user_id, role, region_code FROM role_grants WHERE user_id = $1 ORDER BY created_at, role",
+        "SELECT id, user_id, role, region_code, department_id FROM role_grants WHERE user_id = $1 ORDER BY created_at, role",
     )
     .bind(user_id)
     .fetch_all(pool)
@@ -102,6 +104,7 @@ struct SessionActorRow {
     grant_id: Uuid,
     role: String,
     region_code: String,
+    department_id: Option<String>,
     csrf_token: String,
     kind: String,
 }
@@ -121,7 +124,7 @@ pub async fn session_by_token(
 ) -> AppResult<Option<SessionInfo>> {
     let hash = super::secrets::token_hash(token);
     let row = with_db!(db, pool => sqlx::query_as::<_, SessionActorRow>(
-        "SELECT u.id AS user_id, u.username, u.display_name, u.disabled, g.id AS grant_id, g.role, g.region_code, s.csrf_token, s.kind \
+        "SELECT u.id AS user_id, u.username, u.display_name, u.disabled, g.id AS grant_id, g.role, g.region_code, g.department_id, s.csrf_token, s.kind \
          FROM sessions s JOIN users u ON u.id = s.user_id JOIN role_grants g ON g.id = s.grant_id \
          WHERE s.token_hash = $1 AND s.expires_at > $2",
     )
@@ -144,6 +147,7 @@ pub async fn session_by_token(
             role,
             region,
             grant_id: row.grant_id,
+            department: row.department_id,
         },
         csrf_token: row.csrf_token,
         kind: row.kind,
@@ -173,27 +177,64 @@ pub async fn close_session(db: &Db, token: &str) -> AppResult<()> {
     Ok(())
 }
 
-/// Failed logins of `username` since `since`.
-pub async fn recent_failures(db: &Db, username: &str, since: DateTime<Utc>) -> AppResult<i64> {
-    Ok(with_db!(db, pool => sqlx::query_scalar::<_, i64>(
-        "SELECT COUNT(*) FROM login_failures WHERE username = $1 AND at > $2",
-    )
-    .bind(username)
-    .bind(since)
-    .fetch_one(pool)
-    .await?))
+/// Failed logins within the window, as the login throttle (`accounts::model::LoginLimit`)
+/// counts them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Failures {
+    /// Of the username, from every address.
+    pub of_username: i64,
+    /// Of the username, from the address asking now.
+    pub of_username_here: i64,
+    /// From the address asking now, for any username.
+    pub from_address: i64,
 }
 
-pub async fn record_failure(db: &Db, username: &str, at: DateTime<Utc>) -> AppResult<()> {
+/// Failed logins since `since` of `username` (from everywhere and from `address`) and from
+/// `address` (any username); `address` is a `ClientAddr::key`.
+pub async fn recent_failures(
+    db: &Db,
+    username: &str,
+    address: &str,
+    since: DateTime<Utc>,
+) -> AppResult<Failures> {
+    let (of_username, of_username_here, from_address): (i64, i64, i64) = with_db!(db, pool => sqlx::query_as(
+        "SELECT \
+           COALESCE(SUM(CASE WHEN username = $1 THEN 1 ELSE 0 END), 0), \
+           COALESCE(SUM(CASE WHEN username = $1 AND address = $2 THEN 1 ELSE 0 END), 0), \
+           COALESCE(SUM(CASE WHEN address = $2 THEN 1 ELSE 0 END), 0) \
+         FROM login_failures WHERE (username = $1 OR address = $2) AND at > $3",
+    )
+    .bind(username)
+    .bind(address)
+    .bind(since)
+    .fetch_one(pool)
+    .await?);
+    Ok(Failures {
+        of_username,
+        of_username_here,
+        from_address,
+    })
+}
+
+pub async fn record_failure(
+    db: &Db,
+    username: &str,
+    address: &str,
+    at: DateTime<Utc>,
+) -> AppResult<()> {
     with_tx!(db, tx => {
-        sqlx::query("INSERT INTO login_failures (username, at) VALUES ($1, $2)").bind(username).bind(at).execute(&mut *tx).await?;
+        sqlx::query("INSERT INTO login_failures (username, address, at) VALUES ($1, $2, $3)")
+            .bind(username).bind(address).bind(at).execute(&mut *tx).await?;
     });
     Ok(())
 }
 
-pub async fn clear_failures(db: &Db, username: &str) -> AppResult<()> {
+/// Forgets the failures of `username` from `address` (its owner has logged in from there); the
+/// failures of other addresses still count against them.
+pub async fn clear_failures(db: &Db, username: &str, address: &str) -> AppResult<()> {
     with_tx!(db, tx => {
-        sqlx::query("DELETE FROM login_failures WHERE username = $1").bind(username).execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM login_failures WHERE username = $1 AND address = $2")
+            .bind(username).bind(address).execute(&mut *tx).await?;
     });
     Ok(())
 }

@@ -213,3 +213,102 @@ async fn refused_plans_name_the_field_and_change_nothing() {
     })
     .await;
 }
+
+/// A plan lasts at most `PLAN_MAX_YEARS` years (issue 15: one ending 9999-12-31 was accepted):
+/// the same date three years on is the last day allowed; a day more is refused naming
+/// `ends_on`, and nothing is stored.
+#[tokio::test]
+async fn a_plan_longer_than_the_maximum_is_refused_on_its_end_date() {
+    use fengqiao::charity::model::rules::PLAN_MAX_YEARS;
+    assert_eq!(PLAN_MAX_YEARS, 3, "the dates below are three years apart");
+    each_backend(|app: TestApp| async move {
+        let org_admin = app.token("orgadmin").await;
+        let (_, uscc) = qualified_charity(&app).await;
+        let path = "/api/v1/charity/plans";
+        let before = counts(&app).await;
+        for (title, ends) in [("超长一", "2029-12-08"), ("超长二", "9999-12-31")] {
+            let got = post(
+                &app,
+                Some(&org_admin),
+                path,
+                plan_body(&uscc, title, "2026-12-07", ends),
+            )
+            .await;
+            assert_problem(
+                &got,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "charity.period_too_long",
+                Some("ends_on"),
+            );
+        }
+        assert_eq!(counts(&app).await, before, "refusals change nothing");
+        let (s, p) = post(
+            &app,
+            Some(&org_admin),
+            path,
+            plan_body(&uscc, "三年之约", "2026-12-07", "2029-12-07"),
+        )
+        .await;
+        assert_eq!(s, StatusCode::CREATED, "{p}");
+        app
+    })
+    .await;
+}
+
+/// A disclosure is dated neither in the future nor before its plan existed (issue 15: one dated
+/// 1900-01-01 was accepted): the earlier of the filing day and the start is the first day
+/// allowed (an emergency appeal is filed after it starts), the day before is refused naming
+/// `disclosed_on`, and nothing is stored.
+#[tokio::test]
+async fn a_disclosure_dated_before_its_plan_or_in_the_future_is_refused() {
+    each_backend(|app: TestApp| async move {
+        let org_admin = app.token("orgadmin").await;
+        let (_, uscc) = qualified_charity(&app).await;
+        // Filed today (2026-11-27) for a start ten days on.
+        let (s, p) = post(
+            &app,
+            Some(&org_admin),
+            "/api/v1/charity/plans",
+            plan_body(&uscc, "冬衣募捐", "2026-12-07", "2027-03-31"),
+        )
+        .await;
+        assert_eq!(s, StatusCode::CREATED, "{p}");
+        let ordinary = p["filing_no"].as_str().unwrap().to_string();
+        // An emergency appeal that began a week ago, filed today.
+        let mut body = plan_body(&uscc, "台风应急救灾", "2026-11-20", "2026-12-31");
+        body["emergency"] = json!(true);
+        let (s, p) = post(&app, Some(&org_admin), "/api/v1/charity/plans", body).await;
+        assert_eq!(s, StatusCode::CREATED, "{p}");
+        let emergency = p["filing_no"].as_str().unwrap().to_string();
+        let disclose = |no: &str, on: &str| {
+            let path = format!("/api/v1/charity/plans/{}/disclosures", super::seg(no));
+            let body = json!({"kind": "progress", "disclosed_on": on, "summary": "进展"});
+            let app = &app;
+            let token = org_admin.clone();
+            async move { post(app, Some(&token), &path, body).await }
+        };
+        let stored = || app.scalar("SELECT COUNT(*) FROM charity_disclosures");
+        for (no, on, code) in [
+            (&ordinary, "1900-01-01", "charity.disclosure_before_plan"),
+            (&ordinary, "2026-11-26", "charity.disclosure_before_plan"),
+            (&ordinary, "2026-11-28", "charity.future"),
+            (&emergency, "2026-11-19", "charity.disclosure_before_plan"),
+        ] {
+            let got = disclose(no, on).await;
+            assert_problem(
+                &got,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                code,
+                Some("disclosed_on"),
+            );
+        }
+        assert_eq!(stored().await, 0, "refusals change nothing");
+        for (no, on) in [(&ordinary, "2026-11-27"), (&emergency, "2026-11-20")] {
+            let (s, d) = disclose(no, on).await;
+            assert_eq!(s, StatusCode::CREATED, "{on}: {d}");
+        }
+        assert_eq!(stored().await, 2);
+        app
+    })
+    .await;
+}

@@ -252,3 +252,109 @@ async fn concurrent_retries_with_one_key_make_one_donation() {
     })
     .await;
 }
+
+/// At shutdown the intake writes what has queued — here donations whose requests have gone
+/// away — before `shutdown` returns, and refuses what comes after.
+#[tokio::test]
+async fn the_intake_commits_what_has_queued_at_shutdown_and_refuses_more() {
+    use fengqiao::donations::intake::Intake;
+    use fengqiao::donations::store::{NewDonation, Outcome};
+    use std::future::Future;
+    each_backend(|app: TestApp| async move {
+        let plan = fengqiao::testkit::fundraising_plan(
+            &app.state.db,
+            PLAN,
+            "330106",
+            day("2026-11-01"),
+            day("2026-12-31"),
+        )
+        .await
+        .unwrap();
+        let gift = |i: i64| NewDonation {
+            plan_id: plan,
+            project: PLAN.into(),
+            amount_fen: 100 + i,
+            donor_name_sealed: None,
+            donor_name_masked: None,
+            idempotency_key: format!("shutdown-{i}"),
+            provider: "test".into(),
+            payment_ref: format!("ref-{i}"),
+            outcome: Outcome::Confirmed,
+        };
+        let intake = Intake::new(app.state.db.clone(), std::sync::Arc::new(app.clock.clone()));
+        // Twenty requests queue their donation and go away before the answer (each submission
+        // is polled once — it queues and waits — and dropped). Nothing has yielded to the
+        // writer since: the queue is all still there.
+        let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+        for i in 0..20 {
+            let mut submission = std::pin::pin!(intake.submit(gift(i)));
+            assert!(submission.as_mut().poll(&mut cx).is_pending());
+        }
+        intake.shutdown().await;
+        assert_eq!(counts(&app).await, (20, 20), "the queue is committed");
+        // After the shutdown a donation is refused and changes nothing.
+        assert!(intake.submit(gift(99)).await.is_err());
+        assert_eq!(counts(&app).await, (20, 20));
+        app
+    })
+    .await;
+}
+
+/// `payments.test_provider` (issue 15): on (the default, for the demo and development) the test
+/// provider takes donations and its public notice endpoint settles them; off, as a real
+/// deployment must run, the endpoint answers 404 whatever is sent and giving is refused naming
+/// `method`, with nothing stored.
+#[tokio::test]
+async fn the_test_provider_and_its_notice_endpoint_exist_only_when_configured() {
+    for backend in fengqiao::testkit::backends() {
+        for on in [true, false] {
+            let mut config = fengqiao::testkit::test_config();
+            config.payments.test_provider = on;
+            let app = TestApp::with_config(backend, config).await;
+            with_plan(&app).await;
+            let notice = json!({
+                "payment_ref": fengqiao::donations::payment::TestProvider::reference("late"),
+                "outcome": "confirmed"
+            });
+            let notify = |body: Value| {
+                let app = &app;
+                async move {
+                    app.send_as(
+                        Method::POST,
+                        None,
+                        "/api/v1/payments/test/notifications",
+                        &body,
+                    )
+                    .await
+                }
+            };
+            let given = give(&app, Some("late"), &donation(2_500, "test_late")).await;
+            let page = crate::page_text(
+                &TestApp::client(),
+                app.url(&format!("/projects/{}", urlencoding(PLAN))),
+            )
+            .await;
+            if on {
+                assert_eq!(given.0, StatusCode::ACCEPTED, "{}", given.1);
+                let (s, v) = notify(notice.clone()).await;
+                assert_eq!(s, StatusCode::OK, "{v}");
+                assert_eq!(v["status"], "confirmed");
+                assert!(page.contains("value=\"test_confirm\""), "{page}");
+            } else {
+                assert_problem(
+                    &given,
+                    StatusCode::CONFLICT,
+                    "payment.unavailable",
+                    Some("method"),
+                );
+                assert_eq!(counts(&app).await, (0, 0), "nothing is stored");
+                let (s, v) = notify(notice.clone()).await;
+                assert_problem(&(s, v), StatusCode::NOT_FOUND, "not_found", None);
+                let (s, _) = notify(json!({"garbage": true})).await;
+                assert_eq!(s, StatusCode::NOT_FOUND);
+                assert!(!page.contains("test_confirm"), "no test method is offered");
+            }
+            app.finish().await;
+        }
+    }
+}
