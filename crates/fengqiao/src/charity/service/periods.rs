@@ -24,9 +24,10 @@ pub(super) async fn deadline(
             .await?
             .add_working_days(applied_on, period.count)
             .map_err(|e| AppError::from_code("deadline", &e))?,
-        Unit::Months => Err(anyhow::anyhow!(
-            "rule parameter `{}` counts months; a decision period counts days or working days",
-            kind.deadline_key()
+        other => Err(anyhow::anyhow!(
+            "rule parameter `{}` counts {}; a decision period counts days or working days",
+            kind.deadline_key(),
+            other.key()
         ))?,
     };
     Ok((period, last))

@@ -9,8 +9,21 @@ use super::{Param, Unit, store};
 use crate::platform::auth::Actor;
 use crate::platform::{AppError, AppResult, AppState};
 
-/// Largest value accepted (a typing guard, not a rule of law: a hundred years of days).
+/// Largest value accepted for a period (a typing guard, not a rule of law: a hundred years of
+/// days); the other units have their own guards in [`value_max`].
 pub const VALUE_MAX: i64 = 36_500;
+
+/// The largest value a parameter of `unit` may take: a typing guard, not a rule of law.
+pub fn value_max(unit: Unit) -> i64 {
+    match unit {
+        Unit::Months | Unit::Days | Unit::WorkingDays | Unit::Years => VALUE_MAX,
+        Unit::MonthDay => 1231,
+        Unit::Permille => 1000,
+        // Ten billion yuan; a million things.
+        Unit::Yuan => 10_000_000_000,
+        Unit::Count => 1_000_000,
+    }
+}
 /// Longest source or note accepted.
 pub const TEXT_MAX_CHARS: usize = 2000;
 
@@ -20,10 +33,12 @@ pub struct NewParam {
     /// An existing key, e.g. `registry.publicity.period`.
     #[serde(default)]
     pub key: String,
-    /// A whole number, 0 ≤ value ≤ 36 500.
+    /// A whole number from 0: at most 36 500 for a period, 1 231 for a day of the year (MMDD),
+    /// 1 000 for per mille.
     #[serde(default)]
     pub value: Option<i64>,
-    /// `months` | `days` | `working_days`: the key's own unit (empty: the key's unit).
+    /// `months` | `days` | `working_days` | `years` | `month_day` | `yuan` | `count` |
+    /// `permille`: the key's own unit (empty: the key's unit).
     #[serde(default)]
     pub unit: String,
     /// YYYY-MM-DD, after today.
@@ -72,17 +87,6 @@ pub fn check(
             "No such rule parameter: only a new version of an existing one can be added",
         ));
     };
-    let value = b
-        .value
-        .filter(|v| (0..=VALUE_MAX).contains(v))
-        .ok_or_else(|| {
-            invalid(
-                "value",
-                "value",
-                "请填写 0 至 36500 之间的整数",
-                "Enter a whole number from 0 to 36 500",
-            )
-        })?;
     let unit = match b.unit.trim() {
         "" => latest.unit,
         u => Unit::from_key(u)
@@ -99,6 +103,26 @@ pub fn check(
                 )
             })?,
     };
+    let max = value_max(unit);
+    let value = b
+        .value
+        .filter(|v| (0..=max).contains(v))
+        .ok_or_else(|| {
+            AppError::invalid(
+                "value",
+                "rules.value",
+                format!("请填写 0 至 {max} 之间的整数"),
+                format!("Enter a whole number from 0 to {max}"),
+            )
+        })?;
+    if unit == Unit::MonthDay && NaiveDate::from_ymd_opt(2024, (value / 100) as u32, (value % 100) as u32).is_none() {
+        return Err(invalid(
+            "value",
+            "value",
+            "请按 MMDD 填写一年中的某一天（如 531 表示 5 月 31 日）",
+            "Enter a day of the year as MMDD (531 is 31 May)",
+        ));
+    }
     let effective_from: NaiveDate = b.effective_from.trim().parse().map_err(|_| {
         invalid(
             "effective_from",

@@ -51,16 +51,40 @@ pub enum Unit {
     Days,
     /// 工作日: weekends and statutory holidays skipped (the holiday calendar is data).
     WorkingDays,
+    /// Years, ending on the corresponding date (民法典 Art. 201–203).
+    Years,
+    /// A day of the year as `MMDD` (531 = 31 May): a yearly deadline.
+    MonthDay,
+    /// An amount in yuan (元), e.g. a fine threshold.
+    Yuan,
+    /// A number of things (events, members).
+    Count,
+    /// A share in per mille (‰), e.g. 700 = 70 %.
+    Permille,
 }
 
 impl Unit {
-    pub const ALL: [Unit; 3] = [Unit::Months, Unit::Days, Unit::WorkingDays];
+    pub const ALL: [Unit; 8] = [
+        Unit::Months,
+        Unit::Days,
+        Unit::WorkingDays,
+        Unit::Years,
+        Unit::MonthDay,
+        Unit::Yuan,
+        Unit::Count,
+        Unit::Permille,
+    ];
 
     pub fn key(self) -> &'static str {
         match self {
             Unit::Months => "months",
             Unit::Days => "days",
             Unit::WorkingDays => "working_days",
+            Unit::Years => "years",
+            Unit::MonthDay => "month_day",
+            Unit::Yuan => "yuan",
+            Unit::Count => "count",
+            Unit::Permille => "permille",
         }
     }
 
@@ -207,6 +231,41 @@ impl RuleTable {
     /// Working days in force on `on`.
     pub fn working_days_on(&self, key: RuleKey, on: NaiveDate) -> AppResult<u32> {
         self.count_on(key, on, Unit::WorkingDays)
+    }
+
+    /// Years in force on `on`.
+    pub fn years_on(&self, key: RuleKey, on: NaiveDate) -> AppResult<u32> {
+        self.count_on(key, on, Unit::Years)
+    }
+
+    /// A yearly deadline in force on `on`, as (month, day); a stored `MMDD` that is no day of a
+    /// year is an internal error naming the key.
+    pub fn month_day_on(&self, key: RuleKey, on: NaiveDate) -> AppResult<(u32, u32)> {
+        let v = self.count_on(key, on, Unit::MonthDay)?;
+        let (m, d) = (v / 100, v % 100);
+        // 2024 is a leap year: 29 February is a day of some year.
+        if NaiveDate::from_ymd_opt(2024, m, d).is_none() {
+            return Err(internal(format!(
+                "rule parameter `{key}` in force on {on} is {v}, not a day of the year (MMDD)"
+            )));
+        }
+        Ok((m, d))
+    }
+
+    /// An amount in yuan in force on `on`, in fen (the unit money is kept in).
+    pub fn fen_on(&self, key: RuleKey, on: NaiveDate) -> AppResult<i64> {
+        let yuan = self.count_on(key, on, Unit::Yuan)?;
+        Ok(i64::from(yuan) * 100)
+    }
+
+    /// A number of things in force on `on`.
+    pub fn number_on(&self, key: RuleKey, on: NaiveDate) -> AppResult<u32> {
+        self.count_on(key, on, Unit::Count)
+    }
+
+    /// A share in per mille in force on `on`.
+    pub fn permille_on(&self, key: RuleKey, on: NaiveDate) -> AppResult<u32> {
+        self.count_on(key, on, Unit::Permille)
     }
 
     /// The period in force on `on` in whatever unit its row says (a deadline whose calendar type
