@@ -16,6 +16,7 @@ pub mod backup;
 pub mod bootstrap;
 pub mod calendar;
 pub mod charity;
+pub mod credit;
 pub mod demo;
 pub mod directory;
 pub mod docs;

@@ -105,7 +105,7 @@ pub struct RegisterQuery {
     pub format: Option<String>,
 }
 
-fn present(v: &Option<String>) -> Option<&str> {
+pub fn present(v: &Option<String>) -> Option<&str> {
     v.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
@@ -145,7 +145,7 @@ pub fn parse_date(field: &str, s: &str) -> AppResult<NaiveDate> {
         })
 }
 
-fn parse_number(field: &str, v: &Option<String>, default: usize, max: usize) -> AppResult<usize> {
+pub fn parse_number(field: &str, v: &Option<String>, default: usize, max: usize) -> AppResult<usize> {
     match present(v) {
         None => Ok(default),
         Some(s) => match s.parse::<usize>() {

@@ -260,36 +260,16 @@ pub fn routes() -> Routes {
         )
 }
 
-/// A person as the bar check sees them: by the keyed hash of the identity number.
-#[derive(Debug, Clone, Copy)]
-pub struct PersonRef<'a> {
-    pub id_number_index: &'a str,
-}
-
-/// Persons under 从业禁止 or on the 严重违法失信名单 (DOMAIN.md §3, §5), by the keyed hash of the
-/// identity number. The credit module will own this list (`credit::is_barred`); until it exists
-/// the check reads this in-process list through this same function, which starts empty and is
-/// filled only through [`bar`] (tests; nothing else writes it yet).
-static BARRED: std::sync::RwLock<std::collections::BTreeSet<String>> =
-    std::sync::RwLock::new(std::collections::BTreeSet::new());
-
-/// Whether the person may not be named as founder or leader. A hard check: the application is
-/// refused naming the person's identity number (see [`model`] for which checks are hard).
-pub fn is_barred(person: &PersonRef<'_>) -> bool {
-    BARRED
-        .read()
-        .map(|l| l.contains(person.id_number_index))
-        .unwrap_or(false)
-}
-
-/// Puts a person (by blind index) on the bar list until the credit module supplies it.
-pub fn bar(id_number_index: &str) {
-    if let Ok(mut l) = BARRED.write() {
-        l.insert(id_number_index.to_string());
+/// Credit status of an organization today, from the credit module: `serious` (严重违法失信名单),
+/// `abnormal` (活动异常名录) or `none`.
+pub async fn credit_status(state: &AppState, org: &model::Organization) -> AppResult<String> {
+    let s = crate::credit::standing(state, org.id, state.clock.today()).await?;
+    Ok(if s.serious.is_some() {
+        "serious"
+    } else if s.abnormal.is_some() {
+        "abnormal"
+    } else {
+        "none"
     }
-}
-
-/// Credit status of an organization: `none` until the credit module answers.
-pub fn credit_status(_org: &model::Organization) -> String {
-    "none".into()
+    .into())
 }

@@ -4,7 +4,7 @@
 //! Checks on founders and proposed leaders come in two kinds:
 //! - **hard** — the application is refused with 422 naming `persons[i].id_number`, and nothing is
 //!   stored: an identity number that does not parse (DOMAIN rule 6: 18 characters, a real birth
-//!   date, the check character), and a person who is barred (`registry::is_barred`: 从业禁止 or
+//!   date, the check character), and a person who is barred (`credit::person_bar`: 从业禁止 or
 //!   the 严重违法失信名单, DOMAIN §3 and §5). Neither leaves anything for a reviewer to weigh.
 //! - **advisory** — stored with the application with its reason and shown to the reviewer, who
 //!   decides (the issue: "each check's result and reason is shown to the reviewer, who decides"):
@@ -496,7 +496,8 @@ pub struct OrganizationView {
     pub organization: Organization,
     pub leaders: Vec<Leader>,
     pub history: Vec<HistoryEntry>,
-    /// Credit status from the credit module; `none` until it exists.
+    /// Credit status today from the credit module: `none`, `abnormal` or `serious` (details at
+    /// `/api/v1/organizations/{uscc}/credit`).
     pub credit_status: String,
     /// Governance bodies and terms, party organization, special groups, hub links, tax status.
     pub governance: Governance,

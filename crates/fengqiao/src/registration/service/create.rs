@@ -189,15 +189,14 @@ pub async fn create(state: &AppState, actor: &Actor, b: &NewApplication) -> AppR
             }
         };
         let index = state.pii.blind_index(id.as_str());
-        // A hard check (model docs): a barred person cannot be named at all.
-        if crate::registration::is_barred(&crate::registration::PersonRef {
-            id_number_index: &index,
-        }) {
+        // A hard check (model docs): a barred person cannot be named at all; the credit
+        // module says why (从业禁止, or a post in an organization on the serious list).
+        if let Some(bar) = crate::credit::person_bar(state, &index, today).await? {
             return Err(AppError::invalid(
                 &field("id_number"),
                 "registry.barred",
-                "此人列入从业禁止或严重违法失信名单，不能担任发起人或负责人",
-                "This person is barred (从业禁止 or the list of serious violations) and cannot be a founder or leader",
+                bar.zh,
+                bar.en,
             ));
         }
         let facts = rules::PersonFacts {

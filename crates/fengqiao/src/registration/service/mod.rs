@@ -406,7 +406,7 @@ pub async fn organization(state: &AppState, key: &str) -> AppResult<Organization
         governance: governance::governance(state, &org).await?,
         leaders: store::leaders(&state.db, org.id).await?,
         history: store::history(&state.db, org.id).await?,
-        credit_status: super::credit_status(&org),
+        credit_status: super::credit_status(state, &org).await?,
         organization: org,
     })
 }

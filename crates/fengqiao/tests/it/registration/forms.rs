@@ -188,7 +188,16 @@ async fn a_barred_person_is_refused_and_age_is_left_to_the_reviewer() {
     each_backend(|app: TestApp| async move {
         let org = app.token("orgadmin").await;
         let barred = id_number(1975, 51);
-        fengqiao::registration::bar(&app.state.pii.blind_index(&barred));
+        // 从业禁止 recorded by an officer through the credit module (DOMAIN.md §3).
+        let officer = app.token("xihu").await;
+        let ban = post(
+            &app,
+            Some(&officer),
+            "/api/v1/credit/bans",
+            json!({"id_number": barred, "banned_from": "2020-01-01", "reason": "判处从业禁止", "document": "（2020）浙0106刑初1号"}),
+        )
+        .await;
+        assert_eq!(ban.0, StatusCode::CREATED, "{:?}", ban.1);
         let persons = json!([
             {"name": "甲", "id_number": id_number(1970, 52), "position": "会长", "is_legal_rep": true},
             {"name": "乙", "id_number": barred, "position": "秘书长"},

@@ -1,0 +1,65 @@
+//! Credit (信用信息管理): the 活动异常名录 and the 严重违法失信名单 with their statutory triggers,
+//! removals and clocks (民政部令第60号; DOMAIN.md §0 rules 15–21, §5), 从业禁止 (§3), and
+//! [`standing`] / [`person_bar`] for the other modules. An organization's standing on any date
+//! is a pure function of its events and the rule parameters by date ([`model::engine`]).
+
+pub mod api;
+pub mod model;
+pub mod pages;
+pub mod service;
+pub mod store;
+
+use axum::routing::get;
+use utoipa_axum::routes;
+
+use crate::platform::auth::{Access, Role, Scope};
+use crate::platform::module::{Module, NavEntry};
+use crate::platform::routes::Routes;
+
+pub use service::{Bar, LateReport, list_late_reports, person_bar, standing};
+
+/// Who records credit events and bans: officers of the organization's region (its registering
+/// authority and those above it) and the administrator.
+pub const RECORDERS: &[Role] = &[
+    Role::SysAdmin,
+    Role::CountyOfficer,
+    Role::CityOfficer,
+    Role::ProvinceOfficer,
+];
+
+/// Credit lists (信用信息管理).
+pub const MODULE: Module = Module {
+    tags: &[(
+        "credit",
+        "信用信息：活动异常名录、严重违法失信名单、从业禁止 Credit: the list of abnormal activities, the list of serious violations, practice bans",
+    )],
+    nav: &[NavEntry::public(25, "nav.credit", "/credit")],
+    ..Module::new("credit", routes)
+};
+
+const fn org_scope(roles: &'static [Role]) -> Access {
+    Access::scoped(roles, Scope::Object(&crate::registration::ORGANIZATION, "uscc"))
+}
+
+pub fn routes() -> Routes {
+    Routes::new()
+        .api(Access::PUBLIC, routes!(api::abnormal))
+        .api(Access::PUBLIC, routes!(api::blacklist))
+        .api(Access::PUBLIC, routes!(api::reasons))
+        .api(Access::PUBLIC, routes!(api::organization_credit))
+        .api(org_scope(RECORDERS), routes!(api::record_event))
+        .api(Access::roles(RECORDERS), routes!(api::add_ban))
+        .page("/credit", &["GET"], Access::PUBLIC, get(pages::lists))
+        .page(
+            "/credit/organizations/{uscc}",
+            &["GET"],
+            Access::PUBLIC,
+            get(pages::organization),
+        )
+        .page(
+            "/credit/organizations/{uscc}/events",
+            &["POST"],
+            org_scope(RECORDERS),
+            axum::routing::post(pages::record),
+        )
+}
