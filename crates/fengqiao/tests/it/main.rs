@@ -10,6 +10,7 @@ mod backup;
 mod calendar;
 mod charity;
 mod cli;
+mod credit;
 mod codes_api;
 mod departments;
 mod directory;
