@@ -4,6 +4,7 @@
 //! is a pure function of its events and the rule parameters by date ([`model::engine`]).
 
 pub mod api;
+pub mod demo;
 pub mod model;
 pub mod pages;
 pub mod service;
@@ -13,7 +14,9 @@ use axum::routing::get;
 use utoipa_axum::routes;
 
 use crate::platform::auth::{Access, Role, Scope};
-use crate::platform::module::{Module, NavEntry};
+use crate::platform::module::{DemoContext, Module, NavEntry};
+use crate::platform::scheduler::BoxFuture;
+use crate::platform::AppResult;
 use crate::platform::routes::Routes;
 
 pub use service::{Bar, LateReport, list_late_reports, person_bar, standing};
@@ -34,8 +37,13 @@ pub const MODULE: Module = Module {
         "信用信息：活动异常名录、严重违法失信名单、从业禁止 Credit: the list of abnormal activities, the list of serious violations, practice bans",
     )],
     nav: &[NavEntry::public(25, "nav.credit", "/credit")],
+    demo: Some(load_demo),
     ..Module::new("credit", routes)
 };
+
+fn load_demo<'a>(cx: &'a DemoContext<'a>) -> BoxFuture<'a, AppResult<()>> {
+    Box::pin(demo::load(cx))
+}
 
 const fn org_scope(roles: &'static [Role]) -> Access {
     Access::scoped(roles, Scope::Object(&crate::registration::ORGANIZATION, "uscc"))

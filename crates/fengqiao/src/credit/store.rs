@@ -303,3 +303,36 @@ pub async fn add_ban(
     });
     Ok(())
 }
+
+/// Writes a demo organization (demo data only) unless its USCC exists; `true` when written.
+pub async fn demo_organization(
+    db: &Db,
+    now: DateTime<Utc>,
+    (id, uscc, name): (Uuid, &str, &str),
+    region_code: &str,
+    registered_on: NaiveDate,
+) -> AppResult<bool> {
+    let written = with_tx!(db, tx => {
+        let seen: Option<(Uuid,)> = sqlx::query_as("SELECT id FROM organizations WHERE uscc = $1")
+            .bind(uscc).fetch_optional(&mut *tx).await?;
+        if seen.is_some() {
+            false
+        } else {
+            sqlx::query("INSERT INTO organizations (id, uscc, name, org_type, category, region_code, status, registered_on, business_scope, purpose, address, created_at, updated_at) \
+                         VALUES ($1, $2, $3, 'social_group', 'other', $4, 'registered', $5, '学术交流 行业服务', '团结会员，开展交流', '', $6, $6)")
+                .bind(id).bind(uscc).bind(name).bind(region_code).bind(registered_on).bind(now)
+                .execute(&mut *tx).await?;
+            tx.record(now, &Change {
+                actor: &Actor::System,
+                action: "credit.demo",
+                object_kind: "organization",
+                object_id: id.to_string(),
+                region_code: Some(region_code.to_string()),
+                before: None,
+                after: Some(json!({"uscc": uscc, "name": name})),
+            }).await?;
+            true
+        }
+    });
+    Ok(written)
+}
