@@ -4,6 +4,8 @@
 //! Each journey gets its own database and server. The journeys share the machine's two cores
 //! with other work, so they run one at a time (one browser at a time).
 
+mod credit;
+
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;

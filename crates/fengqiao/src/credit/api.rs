@@ -20,9 +20,15 @@ pub const EXPORT_MAX: usize = 10_000;
 
 async fn list(state: &AppState, list: List, q: ListQuery) -> AppResult<Response> {
     match q.format.clone().as_deref().map(str::trim) {
-        None | Some("") | Some("json") => Ok(Json(service::list_page(state, list, &q).await?).into_response()),
+        None | Some("") | Some("json") => {
+            Ok(Json(service::list_page(state, list, &q).await?).into_response())
+        }
         Some("csv") => {
-            let mut all = ListQuery { page: None, per_page: Some("100".into()), ..q };
+            let mut all = ListQuery {
+                page: None,
+                per_page: Some("100".into()),
+                ..q
+            };
             let mut rows = Vec::new();
             for page in 1.. {
                 all.page = Some(page.to_string());
@@ -66,7 +72,10 @@ fn csv(list: List, rows: &[service::ListedItem]) -> AppResult<Response> {
     }
     Ok((
         [
-            (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (
+                axum::http::header::CONTENT_TYPE,
+                "text/csv; charset=utf-8".to_string(),
+            ),
             (
                 axum::http::header::CONTENT_DISPOSITION,
                 format!("attachment; filename=\"credit-{}.csv\"", list.key()),
@@ -81,7 +90,10 @@ fn csv(list: List, rows: &[service::ListedItem]) -> AppResult<Response> {
 /// the reason and the rule (DOMAIN.md rules 15–17). Public.
 #[utoipa::path(get, path = "/api/v1/credit/abnormal", tag = "credit", params(ListQuery),
     responses((status = 200, body = ListPage), (status = 422, body = Problem)))]
-pub async fn abnormal(State(state): State<AppState>, Query(q): Query<ListQuery>) -> AppResult<Response> {
+pub async fn abnormal(
+    State(state): State<AppState>,
+    Query(q): Query<ListQuery>,
+) -> AppResult<Response> {
     list(&state, List::Abnormal, q).await
 }
 
@@ -89,7 +101,10 @@ pub async fn abnormal(State(state): State<AppState>, Query(q): Query<ListQuery>)
 /// rule (DOMAIN.md rules 17–19). Public.
 #[utoipa::path(get, path = "/api/v1/credit/blacklist", tag = "credit", params(ListQuery),
     responses((status = 200, body = ListPage), (status = 422, body = Problem)))]
-pub async fn blacklist(State(state): State<AppState>, Query(q): Query<ListQuery>) -> AppResult<Response> {
+pub async fn blacklist(
+    State(state): State<AppState>,
+    Query(q): Query<ListQuery>,
+) -> AppResult<Response> {
     list(&state, List::Serious, q).await
 }
 
@@ -167,7 +182,10 @@ pub async fn record_event(
     Json(b): Json<EventInput>,
 ) -> AppResult<(StatusCode, Json<CreditView>)> {
     let org = load_org(&state, &uscc).await?;
-    Ok((StatusCode::CREATED, Json(service::record(&state, &actor, &org, &b).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(service::record(&state, &actor, &org, &b).await?),
+    ))
 }
 
 /// Officers record a 从业禁止 (DOMAIN.md §3) on a person, by identity number (kept only as its
@@ -181,5 +199,8 @@ pub async fn add_ban(
     actor: Actor,
     Json(b): Json<service::BanInput>,
 ) -> AppResult<(StatusCode, Json<service::BanView>)> {
-    Ok((StatusCode::CREATED, Json(service::add_ban(&state, &actor, &b).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(service::add_ban(&state, &actor, &b).await?),
+    ))
 }

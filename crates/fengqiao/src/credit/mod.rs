@@ -13,11 +13,11 @@ pub mod store;
 use axum::routing::get;
 use utoipa_axum::routes;
 
+use crate::platform::AppResult;
 use crate::platform::auth::{Access, Role, Scope};
 use crate::platform::module::{DemoContext, Module, NavEntry};
-use crate::platform::scheduler::BoxFuture;
-use crate::platform::AppResult;
 use crate::platform::routes::Routes;
+use crate::platform::scheduler::BoxFuture;
 
 pub use service::{Bar, LateReport, list_late_reports, person_bar, standing};
 
@@ -46,7 +46,10 @@ fn load_demo<'a>(cx: &'a DemoContext<'a>) -> BoxFuture<'a, AppResult<()>> {
 }
 
 const fn org_scope(roles: &'static [Role]) -> Access {
-    Access::scoped(roles, Scope::Object(&crate::registration::ORGANIZATION, "uscc"))
+    Access::scoped(
+        roles,
+        Scope::Object(&crate::registration::ORGANIZATION, "uscc"),
+    )
 }
 
 pub fn routes() -> Routes {

@@ -49,15 +49,29 @@ impl ListsPage {
     }
 }
 
-pub async fn lists(State(state): State<AppState>, ctx: PageCtx, Query(q): Query<ListsQuery>) -> AppResult<Response> {
+pub async fn lists(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Query(q): Query<ListsQuery>,
+) -> AppResult<Response> {
     let list = match q.list.as_deref() {
         None | Some("") => List::Abnormal,
         Some(s) => List::from_key(s).ok_or_else(|| {
-            AppError::invalid("list", "credit.list", "应为 abnormal 或 serious", "Must be abnormal or serious")
+            AppError::invalid(
+                "list",
+                "credit.list",
+                "应为 abnormal 或 serious",
+                "Must be abnormal or serious",
+            )
         })?,
     };
     let page = service::list_page(&state, list, &q.query).await?;
-    Ok(render(&ListsPage { ctx, list, q: q.query, page }))
+    Ok(render(&ListsPage {
+        ctx,
+        list,
+        q: q.query,
+        page,
+    }))
 }
 
 #[derive(Template)]
@@ -106,7 +120,15 @@ async fn organization_page(
     let view = service::credit(state, &org, as_of).await?;
     let officer = ctx.actor.role().is_some_and(is_recorder)
         && codes::RegionCode::parse(&org.region_code).is_ok_and(|r| ctx.actor.covers(&r));
-    Ok(render(&OrganizationPage { ctx, view, key, reasons: REASONS, officer, values, error }))
+    Ok(render(&OrganizationPage {
+        ctx,
+        view,
+        key,
+        reasons: REASONS,
+        officer,
+        values,
+        error,
+    }))
 }
 
 pub async fn organization(
@@ -128,13 +150,19 @@ pub async fn record(
     Path(key): Path<String>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
-    let values: BTreeMap<String, String> = pairs.into_iter().filter(|(k, _)| k != "_csrf").collect();
+    let values: BTreeMap<String, String> =
+        pairs.into_iter().filter(|(k, _)| k != "_csrf").collect();
     let get = |k: &str| values.get(k).cloned().unwrap_or_default();
     let opt = |k: &str| Some(get(k)).filter(|v| !v.trim().is_empty());
     let amount = match opt("amount_yuan") {
         None => None,
         Some(s) => Some(crate::platform::money::parse_yuan(&s, 12).ok_or_else(|| {
-            AppError::invalid("amount_yuan", "credit.amount_yuan", "金额格式不正确（元，最多两位小数）", "Not an amount in yuan (at most two decimals)")
+            AppError::invalid(
+                "amount_yuan",
+                "credit.amount_yuan",
+                "金额格式不正确（元，最多两位小数）",
+                "Not an amount in yuan (at most two decimals)",
+            )
         })?),
     };
     let body = EventInput {
@@ -151,10 +179,14 @@ pub async fn record(
     let org = load_org(&state, &key).await?;
     let (status, field, message) = match service::record(&state, &ctx.actor, &org, &body).await {
         Ok(_) => return Ok(Redirect::to(&format!("/credit/organizations/{key}")).into_response()),
-        Err(AppError::Invalid { field, message, .. }) => (StatusCode::UNPROCESSABLE_ENTITY, field, message),
-        Err(AppError::Conflict { field, message, .. }) => {
-            (StatusCode::CONFLICT, field.unwrap_or_else(|| "kind".into()), message)
+        Err(AppError::Invalid { field, message, .. }) => {
+            (StatusCode::UNPROCESSABLE_ENTITY, field, message)
         }
+        Err(AppError::Conflict { field, message, .. }) => (
+            StatusCode::CONFLICT,
+            field.unwrap_or_else(|| "kind".into()),
+            message,
+        ),
         Err(e) => return Err(e),
     };
     let today = state.clock.today();

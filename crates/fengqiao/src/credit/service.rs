@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use super::model::engine::{may_remove, project};
 use super::model::{Episode, List, PenaltyKind, Standing, reason_of, rules as keys};
-use super::store::{self, EventRow, ListedRow, NewEvent};
+use super::store::{self, CreditEvent, ListedRow, NewEvent};
 use crate::directory::model::{parse_date, parse_number, present};
 use crate::platform::auth::Actor;
 use crate::platform::{AppError, AppResult, AppState, region_prefix};
@@ -79,10 +79,14 @@ pub struct CreditView {
     /// Every stay on either list, oldest first (those ended by time alone are ended at their
     /// date already).
     pub history: Vec<Episode>,
-    pub events: Vec<EventRow>,
+    pub events: Vec<CreditEvent>,
 }
 
-pub async fn credit(state: &AppState, org: &Organization, as_of: NaiveDate) -> AppResult<CreditView> {
+pub async fn credit(
+    state: &AppState,
+    org: &Organization,
+    as_of: NaiveDate,
+) -> AppResult<CreditView> {
     let table = state.rules.table().await?;
     let events = store::events(&state.db, org.id).await?;
     let history = project(&store::to_events(&events)?, &table)?;
@@ -98,10 +102,17 @@ pub async fn credit(state: &AppState, org: &Organization, as_of: NaiveDate) -> A
 }
 
 /// `credit::standing(organization, date)` for the other modules: listed or not, on which list.
-pub async fn standing(state: &AppState, organization_id: Uuid, on: NaiveDate) -> AppResult<Standing> {
+pub async fn standing(
+    state: &AppState,
+    organization_id: Uuid,
+    on: NaiveDate,
+) -> AppResult<Standing> {
     let table = state.rules.table().await?;
     let events = store::events(&state.db, organization_id).await?;
-    Ok(Standing::of(&project(&store::to_events(&events)?, &table)?, on))
+    Ok(Standing::of(
+        &project(&store::to_events(&events)?, &table)?,
+        on,
+    ))
 }
 
 /// Why a person may not be a founder or leader on a date.
@@ -114,7 +125,11 @@ pub struct Bar {
 /// The bar on a person (by the keyed hash of the identity number) on `on`: a 从业禁止 in force,
 /// or a post held in an organization on the 严重违法失信名单 when it was listed (DOMAIN.md §3:
 /// `credit::is_barred`, the check before accepting a leader).
-pub async fn person_bar(state: &AppState, id_number_index: &str, on: NaiveDate) -> AppResult<Option<Bar>> {
+pub async fn person_bar(
+    state: &AppState,
+    id_number_index: &str,
+    on: NaiveDate,
+) -> AppResult<Option<Bar>> {
     let rows = store::bars(&state.db, id_number_index, on).await?;
     Ok(rows.first().map(|b| match b.source.as_str() {
         "ban" => Bar {
@@ -142,11 +157,20 @@ pub async fn person_bar(state: &AppState, id_number_index: &str, on: NaiveDate) 
 
 /// Records an officer's event for the organization, after the checks its kind needs; returns
 /// the organization's credit as of the event's day.
-pub async fn record(state: &AppState, actor: &Actor, org: &Organization, b: &EventInput) -> AppResult<CreditView> {
+pub async fn record(
+    state: &AppState,
+    actor: &Actor,
+    org: &Organization,
+    b: &EventInput,
+) -> AppResult<CreditView> {
     let today = state.clock.today();
     let occurred_on = parse_date("occurred_on", &b.occurred_on)?;
     if occurred_on > today {
-        return Err(invalid("occurred_on", "不能晚于今天", "Cannot be after today"));
+        return Err(invalid(
+            "occurred_on",
+            "不能晚于今天",
+            "Cannot be after today",
+        ));
     }
     let document = text("document", &b.document, false)?;
     let mut e = NewEvent {
@@ -166,7 +190,11 @@ pub async fn record(state: &AppState, actor: &Actor, org: &Organization, b: &Eve
     };
     let needs_document = || {
         if document.is_empty() {
-            Err(invalid("document", "须填写决定文书编号", "Enter the decision's document number"))
+            Err(invalid(
+                "document",
+                "须填写决定文书编号",
+                "Enter the decision's document number",
+            ))
         } else {
             Ok(())
         }
@@ -175,7 +203,11 @@ pub async fn record(state: &AppState, actor: &Actor, org: &Organization, b: &Eve
         "listing" => {
             let code = b.reason_code.as_deref().unwrap_or("").trim();
             let r = reason_of(code).ok_or_else(|| {
-                invalid("reason_code", "没有此列入事由", "No such reason for a listing")
+                invalid(
+                    "reason_code",
+                    "没有此列入事由",
+                    "No such reason for a listing",
+                )
             })?;
             needs_document()?;
             e.kind = "listing";
@@ -186,14 +218,24 @@ pub async fn record(state: &AppState, actor: &Actor, org: &Organization, b: &Eve
                 .penalty_kind
                 .as_deref()
                 .and_then(|s| PenaltyKind::from_key(s.trim()))
-                .ok_or_else(|| invalid("penalty_kind", "没有此处罚种类", "No such kind of penalty"))?;
+                .ok_or_else(|| {
+                    invalid("penalty_kind", "没有此处罚种类", "No such kind of penalty")
+                })?;
             let amount = match (k, b.amount_fen) {
                 (PenaltyKind::Fine, Some(a)) if a > 0 => Some(a),
                 (PenaltyKind::Fine, _) => {
-                    return Err(invalid("amount_fen", "罚款须填写金额（分，大于 0）", "A fine needs its amount in fen, above 0"));
+                    return Err(invalid(
+                        "amount_fen",
+                        "罚款须填写金额（分，大于 0）",
+                        "A fine needs its amount in fen, above 0",
+                    ));
                 }
                 (_, Some(_)) => {
-                    return Err(invalid("amount_fen", "只有罚款有金额", "Only a fine has an amount"));
+                    return Err(invalid(
+                        "amount_fen",
+                        "只有罚款有金额",
+                        "Only a fine has an amount",
+                    ));
                 }
                 (_, None) => None,
             };
@@ -207,7 +249,13 @@ pub async fn record(state: &AppState, actor: &Actor, org: &Organization, b: &Eve
                 .list
                 .as_deref()
                 .and_then(|s| List::from_key(s.trim()))
-                .ok_or_else(|| invalid("list", "应为 abnormal 或 serious", "Must be abnormal or serious"))?;
+                .ok_or_else(|| {
+                    invalid(
+                        "list",
+                        "应为 abnormal 或 serious",
+                        "Must be abnormal or serious",
+                    )
+                })?;
             e.kind = "removal_applied";
             e.list = Some(l.key());
         }
@@ -266,7 +314,10 @@ fn check(kind: &str, list: Option<&str>, before: &[Episode], on: NaiveDate) -> A
 
 /// The officer's deadline for a removal applied for on `applied_on`: 5 working days after it
 /// (rules 16, 19), the period in force on the application date.
-pub async fn verification_deadline(state: &AppState, applied_on: NaiveDate) -> AppResult<NaiveDate> {
+pub async fn verification_deadline(
+    state: &AppState,
+    applied_on: NaiveDate,
+) -> AppResult<NaiveDate> {
     let n = state
         .rules
         .table()
@@ -314,10 +365,22 @@ pub async fn list_late_reports(state: &AppState, late: &[LateReport]) -> AppResu
             occurred_on: on,
             document: String::new(),
             authority: String::new(),
-            note: format!("{} 年度工作报告截止 {} 未报送 / annual report on {} not filed by {}", l.year, l.deadline, l.year, l.deadline),
+            note: format!(
+                "{} 年度工作报告截止 {} 未报送 / annual report on {} not filed by {}",
+                l.year, l.deadline, l.year, l.deadline
+            ),
             dedupe_key: Some(format!("late_report:{}:{}", l.year, org.id)),
         };
-        if store::add_event(&state.db, state.clock.now(), &Actor::System, &table, &e, |_| Ok(())).await? {
+        if store::add_event(
+            &state.db,
+            state.clock.now(),
+            &Actor::System,
+            &table,
+            &e,
+            |_| Ok(()),
+        )
+        .await?
+        {
             added += 1;
         }
     }
@@ -361,7 +424,9 @@ pub struct ListPage {
 pub async fn list_page(state: &AppState, list: List, q: &ListQuery) -> AppResult<ListPage> {
     let region_like = match present(&q.region) {
         None => "%".to_string(),
-        Some(s) => region_prefix(&codes::RegionCode::parse(s).map_err(|e| AppError::from_code("region", &e))?),
+        Some(s) => region_prefix(
+            &codes::RegionCode::parse(s).map_err(|e| AppError::from_code("region", &e))?,
+        ),
     };
     let as_of = match present(&q.as_of) {
         None => state.clock.today(),
@@ -391,7 +456,12 @@ pub async fn list_page(state: &AppState, list: List, q: &ListQuery) -> AppResult
             }
         })
         .collect();
-    Ok(ListPage { total, page, per_page, items })
+    Ok(ListPage {
+        total,
+        page,
+        per_page,
+        items,
+    })
 }
 
 /// A 从业禁止 to record (`POST /api/v1/credit/bans`).
@@ -423,20 +493,35 @@ pub struct BanView {
 }
 
 pub async fn add_ban(state: &AppState, actor: &Actor, b: &BanInput) -> AppResult<BanView> {
-    let id = codes::IdNumber::parse(b.id_number.trim()).map_err(|e| AppError::from_code("id_number", &e))?;
+    let id = codes::IdNumber::parse(b.id_number.trim())
+        .map_err(|e| AppError::from_code("id_number", &e))?;
     let from = parse_date("banned_from", &b.banned_from)?;
     let until = match b.banned_until.trim() {
         "" => None,
         s => Some(parse_date("banned_until", s)?),
     };
     if until.is_some_and(|u| u < from) {
-        return Err(invalid("banned_until", "不能早于开始日期", "Cannot be before the start"));
+        return Err(invalid(
+            "banned_until",
+            "不能早于开始日期",
+            "Cannot be before the start",
+        ));
     }
     let reason = text("reason", &b.reason, true)?;
     let document = text("document", &b.document, true)?;
     let ban_id = Uuid::now_v7();
     let index = state.pii.blind_index(id.as_str());
-    store::add_ban(&state.db, state.clock.now(), actor, ban_id, &index, (from, until), &reason, &document).await?;
+    store::add_ban(
+        &state.db,
+        state.clock.now(),
+        actor,
+        ban_id,
+        &index,
+        (from, until),
+        &reason,
+        &document,
+    )
+    .await?;
     Ok(BanView {
         id: ban_id,
         id_number_masked: id.masked(),

@@ -17,7 +17,7 @@ use crate::{with_db, with_tx};
 
 /// A stored credit event, as its row reads.
 #[derive(Debug, Clone, sqlx::FromRow, serde::Serialize, utoipa::ToSchema)]
-pub struct EventRow {
+pub struct CreditEvent {
     pub id: Uuid,
     #[serde(skip)]
     pub organization_id: Uuid,
@@ -37,14 +37,14 @@ pub struct EventRow {
 
 const EVENT_COLS: &str = "id, organization_id, kind, reason_code, penalty_kind, amount_fen, list, occurred_on, document, authority, note, dedupe_key, recorded_at";
 
-fn corrupt(what: &str, row: &EventRow) -> AppError {
+fn corrupt(what: &str, row: &CreditEvent) -> AppError {
     AppError::Internal(anyhow::anyhow!(
         "credit event {} has an unknown {what}",
         row.id
     ))
 }
 
-impl EventRow {
+impl CreditEvent {
     /// The event as the engine takes it; a stored code the code does not know is an internal
     /// error naming the row, never skipped.
     pub fn to_event(&self) -> AppResult<Event> {
@@ -103,17 +103,19 @@ pub struct NewEvent {
 }
 
 /// An organization's events, by date then recording order.
-pub async fn events(db: &Db, organization_id: Uuid) -> AppResult<Vec<EventRow>> {
+pub async fn events(db: &Db, organization_id: Uuid) -> AppResult<Vec<CreditEvent>> {
     let sql = format!(
         "SELECT {EVENT_COLS} FROM credit_events WHERE organization_id = $1 ORDER BY occurred_on, recorded_at, id"
     );
-    Ok(with_db!(db, pool => sqlx::query_as::<_, EventRow>(sqlx::AssertSqlSafe(sql.clone()))
-        .bind(organization_id).fetch_all(pool).await?))
+    Ok(
+        with_db!(db, pool => sqlx::query_as::<_, CreditEvent>(sqlx::AssertSqlSafe(sql.clone()))
+        .bind(organization_id).fetch_all(pool).await?),
+    )
 }
 
 /// Converts rows to events.
-pub fn to_events(rows: &[EventRow]) -> AppResult<Vec<Event>> {
-    rows.iter().map(EventRow::to_event).collect()
+pub fn to_events(rows: &[CreditEvent]) -> AppResult<Vec<Event>> {
+    rows.iter().map(CreditEvent::to_event).collect()
 }
 
 /// Stores `e` (unless an event with its dedupe key exists: then `false` and nothing changes),
@@ -143,7 +145,7 @@ pub async fn add_event(
                 return Ok(false);
             }
         }
-        let rows = sqlx::query_as::<_, EventRow>(sqlx::AssertSqlSafe(sql.clone()))
+        let rows = sqlx::query_as::<_, CreditEvent>(sqlx::AssertSqlSafe(sql.clone()))
             .bind(e.organization_id).fetch_all(&mut *tx).await?;
         let before = project(&to_events(&rows)?, table)?;
         check(&before)?;
@@ -185,7 +187,7 @@ pub async fn add_event(
 }
 
 fn new_kind(e: &NewEvent) -> AppResult<EventKind> {
-    EventRow {
+    CreditEvent {
         id: e.id,
         organization_id: e.organization_id,
         kind: e.kind.into(),

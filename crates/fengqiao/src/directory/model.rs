@@ -145,7 +145,12 @@ pub fn parse_date(field: &str, s: &str) -> AppResult<NaiveDate> {
         })
 }
 
-pub fn parse_number(field: &str, v: &Option<String>, default: usize, max: usize) -> AppResult<usize> {
+pub fn parse_number(
+    field: &str,
+    v: &Option<String>,
+    default: usize,
+    max: usize,
+) -> AppResult<usize> {
     match present(v) {
         None => Ok(default),
         Some(s) => match s.parse::<usize>() {

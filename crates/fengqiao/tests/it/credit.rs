@@ -29,7 +29,10 @@ async fn event(app: &TestApp, token: &str, uscc: &str, body: Value) -> (StatusCo
 
 async fn credit(app: &TestApp, uscc: &str, as_of: &str) -> Value {
     let (s, v) = app
-        .get_as(None, &format!("/api/v1/organizations/{uscc}/credit?as_of={as_of}"))
+        .get_as(
+            None,
+            &format!("/api/v1/organizations/{uscc}/credit?as_of={as_of}"),
+        )
         .await;
     assert_eq!(s, StatusCode::OK, "{v}");
     v
@@ -47,12 +50,27 @@ async fn listed(app: &TestApp, list: &str) -> Value {
 #[tokio::test]
 async fn a_late_report_lists_automatically_and_a_verified_rectification_removes_it() {
     each_backend(|app: TestApp| async move {
-        let (id, uscc) = registered_organization(&app.state.db, "晚报协会", "330106", 501, d("2020-03-01"))
-            .await
-            .unwrap();
-        let late = [LateReport { organization_id: id, year: 2025, deadline: d("2026-06-01") }];
-        assert_eq!(fengqiao::credit::list_late_reports(&app.state, &late).await.unwrap(), 1);
-        assert_eq!(fengqiao::credit::list_late_reports(&app.state, &late).await.unwrap(), 0);
+        let (id, uscc) =
+            registered_organization(&app.state.db, "晚报协会", "330106", 501, d("2020-03-01"))
+                .await
+                .unwrap();
+        let late = [LateReport {
+            organization_id: id,
+            year: 2025,
+            deadline: d("2026-06-01"),
+        }];
+        assert_eq!(
+            fengqiao::credit::list_late_reports(&app.state, &late)
+                .await
+                .unwrap(),
+            1
+        );
+        assert_eq!(
+            fengqiao::credit::list_late_reports(&app.state, &late)
+                .await
+                .unwrap(),
+            0
+        );
         assert_eq!(app.scalar("SELECT COUNT(*) FROM credit_events").await, 1);
 
         let l = listed(&app, "abnormal").await;
@@ -60,14 +78,27 @@ async fn a_late_report_lists_automatically_and_a_verified_rectification_removes_
         assert_eq!(l["items"][0]["uscc"], uscc.as_str());
         assert_eq!(l["items"][0]["listed_on"], "2026-06-02");
         assert_eq!(l["items"][0]["reason_code"], "abnormal.late_annual_report");
-        assert!(l["items"][0]["rule"].as_str().unwrap().contains("rule 15(1)"));
+        assert!(
+            l["items"][0]["rule"]
+                .as_str()
+                .unwrap()
+                .contains("rule 15(1)")
+        );
         assert!(credit(&app, &uscc, "2026-06-01").await["abnormal"].is_null());
         assert!(!credit(&app, &uscc, "2026-06-02").await["abnormal"].is_null());
-        let (_, org) = app.get_as(None, &format!("/api/v1/organizations/{uscc}")).await;
+        let (_, org) = app
+            .get_as(None, &format!("/api/v1/organizations/{uscc}"))
+            .await;
         assert_eq!(org["credit_status"], "abnormal");
 
         let xihu = app.token("xihu").await;
-        let got = event(&app, &xihu, &uscc, json!({"kind": "rectified", "occurred_on": "2026-11-27", "note": "已补报并核实"})).await;
+        let got = event(
+            &app,
+            &xihu,
+            &uscc,
+            json!({"kind": "rectified", "occurred_on": "2026-11-27", "note": "已补报并核实"}),
+        )
+        .await;
         assert_eq!(got.0, StatusCode::CREATED, "{}", got.1);
         assert_eq!(listed(&app, "abnormal").await["total"], 0);
         let now = credit(&app, &uscc, "2026-11-27").await;
@@ -75,11 +106,22 @@ async fn a_late_report_lists_automatically_and_a_verified_rectification_removes_
         assert_eq!(now["history"][0]["ending"], "rectified");
         assert_eq!(now["history"][0]["until"], "2026-11-27");
         let past = credit(&app, &uscc, "2026-11-26").await;
-        assert_eq!(past["abnormal"]["causes"][0]["reason_code"], "abnormal.late_annual_report");
-        let (_, org) = app.get_as(None, &format!("/api/v1/organizations/{uscc}")).await;
+        assert_eq!(
+            past["abnormal"]["causes"][0]["reason_code"],
+            "abnormal.late_annual_report"
+        );
+        let (_, org) = app
+            .get_as(None, &format!("/api/v1/organizations/{uscc}"))
+            .await;
         assert_eq!(org["credit_status"], "none");
         // A rectification when nothing is listed is refused and stores nothing.
-        let again = event(&app, &xihu, &uscc, json!({"kind": "rectified", "occurred_on": "2026-11-27"})).await;
+        let again = event(
+            &app,
+            &xihu,
+            &uscc,
+            json!({"kind": "rectified", "occurred_on": "2026-11-27"}),
+        )
+        .await;
         assert_problem(&again, StatusCode::CONFLICT, "credit.not_listed", None);
         assert_eq!(app.scalar("SELECT COUNT(*) FROM credit_events").await, 2);
         app
@@ -117,21 +159,36 @@ async fn legal_rep(app: &TestApp, org: uuid::Uuid, name: &str, id: &str, since: 
 async fn two_years_abnormal_is_the_blacklist_and_bars_its_legal_representative() {
     each_backend(|app: TestApp| async move {
         let db = &app.state.db;
-        let (moved, moved_uscc) = registered_organization(db, "失联协会", "330106", 502, d("2019-01-01")).await.unwrap();
-        let (_, short_uscc) = registered_organization(db, "差一天协会", "330106", 503, d("2019-01-01")).await.unwrap();
+        let (moved, moved_uscc) =
+            registered_organization(db, "失联协会", "330106", 502, d("2019-01-01"))
+                .await
+                .unwrap();
+        let (_, short_uscc) =
+            registered_organization(db, "差一天协会", "330106", 503, d("2019-01-01"))
+                .await
+                .unwrap();
         let rep = id_number(1968, 61);
         legal_rep(&app, moved, "孙会长", &rep, d("2019-01-01")).await;
         let xihu = app.token("xihu").await;
         for (uscc, on) in [(&moved_uscc, "2024-11-27"), (&short_uscc, "2024-11-28")] {
-            let got = event(&app, &xihu, uscc, json!({
+            let got = event(
+                &app,
+                &xihu,
+                uscc,
+                json!({
                 "kind": "listing", "reason_code": "abnormal.unreachable", "occurred_on": on,
-                "document": "西民社异〔2024〕1号", "authority": "西湖区民政局"})).await;
+                "document": "西民社异〔2024〕1号", "authority": "西湖区民政局"}),
+            )
+            .await;
             assert_eq!(got.0, StatusCode::CREATED, "{}", got.1);
         }
         let black = listed(&app, "blacklist").await;
         assert_eq!(black["total"], 1, "{black}");
         assert_eq!(black["items"][0]["uscc"], moved_uscc.as_str());
-        assert_eq!(black["items"][0]["reason_code"], "serious.abnormal_two_years");
+        assert_eq!(
+            black["items"][0]["reason_code"],
+            "serious.abnormal_two_years"
+        );
         assert_eq!(black["items"][0]["listed_on"], "2026-11-27");
         let abnormal = listed(&app, "abnormal").await;
         assert_eq!(abnormal["total"], 1);
@@ -140,10 +197,29 @@ async fn two_years_abnormal_is_the_blacklist_and_bars_its_legal_representative()
         assert_eq!(c["serious"]["since"], "2026-11-28");
 
         let orgadmin = app.token("orgadmin").await;
-        let persons = json!([{"name": "孙会长", "id_number": rep, "position": "会长", "is_legal_rep": true}]);
-        let got = post(&app, Some(&orgadmin), "/api/v1/applications", establishment("新设协会", "other", persons)).await;
-        assert_problem(&got, StatusCode::UNPROCESSABLE_ENTITY, "registry.barred", Some("persons[0].id_number"));
-        assert!(got.1["message"]["zh"].as_str().unwrap().contains("失联协会"), "{}", got.1);
+        let persons =
+            json!([{"name": "孙会长", "id_number": rep, "position": "会长", "is_legal_rep": true}]);
+        let got = post(
+            &app,
+            Some(&orgadmin),
+            "/api/v1/applications",
+            establishment("新设协会", "other", persons),
+        )
+        .await;
+        assert_problem(
+            &got,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "registry.barred",
+            Some("persons[0].id_number"),
+        );
+        assert!(
+            got.1["message"]["zh"]
+                .as_str()
+                .unwrap()
+                .contains("失联协会"),
+            "{}",
+            got.1
+        );
         assert_eq!(app.scalar("SELECT COUNT(*) FROM applications").await, 0);
         app
     })
@@ -224,13 +300,32 @@ async fn bad_events_name_their_field_and_others_are_refused() {
 #[tokio::test]
 async fn the_pages_show_the_lists_and_the_reasons() {
     each_backend(|app: TestApp| async move {
-        let (id, uscc) = registered_organization(&app.state.db, "页面协会", "330106", 507, d("2019-01-01")).await.unwrap();
-        let late = [LateReport { organization_id: id, year: 2025, deadline: d("2026-06-01") }];
-        fengqiao::credit::list_late_reports(&app.state, &late).await.unwrap();
+        let (id, uscc) =
+            registered_organization(&app.state.db, "页面协会", "330106", 507, d("2019-01-01"))
+                .await
+                .unwrap();
+        let late = [LateReport {
+            organization_id: id,
+            year: 2025,
+            deadline: d("2026-06-01"),
+        }];
+        fengqiao::credit::list_late_reports(&app.state, &late)
+            .await
+            .unwrap();
         let page = crate::page_text(&TestApp::client(), app.url("/credit")).await;
-        assert!(page.contains("页面协会") && page.contains("未按规定报送年度工作报告"), "{page}");
-        let page = crate::page_text(&TestApp::client(), app.url(&format!("/credit/organizations/{uscc}"))).await;
-        assert!(page.contains("rule 15(1)") && page.contains("2026-06-02"), "{page}");
+        assert!(
+            page.contains("页面协会") && page.contains("未按规定报送年度工作报告"),
+            "{page}"
+        );
+        let page = crate::page_text(
+            &TestApp::client(),
+            app.url(&format!("/credit/organizations/{uscc}")),
+        )
+        .await;
+        assert!(
+            page.contains("rule 15(1)") && page.contains("2026-06-02"),
+            "{page}"
+        );
         app
     })
     .await;

@@ -58,14 +58,18 @@ impl Engine<'_> {
         let Some(a) = &self.abnormal else {
             return Ok(None);
         };
-        let years = self.table.years_on(keys::ABNORMAL_TRANSFER_AFTER, a.clock_from)?;
+        let years = self
+            .table
+            .years_on(keys::ABNORMAL_TRANSFER_AFTER, a.clock_from)?;
         let transfer = after_months(a.clock_from, years * 12);
         let nothing_to_rectify = a
             .causes
             .iter()
             .all(|c| c.rectified || !reason(c.reason_code).needs_rectification);
         if nothing_to_rectify {
-            let months = self.table.months_on(keys::ABNORMAL_AUTO_REMOVAL, a.clock_from)?;
+            let months = self
+                .table
+                .months_on(keys::ABNORMAL_AUTO_REMOVAL, a.clock_from)?;
             let removal = after_months(a.clock_from, months);
             if removal <= transfer {
                 return Ok(Some((removal, Ending::AutoRemoved)));
@@ -198,7 +202,9 @@ impl Engine<'_> {
         // What time alone will do: an abnormal listing always ends (removal or transfer).
         self.advance(NaiveDate::MAX)?;
         if let Some(s) = self.serious.as_mut() {
-            let years = self.table.years_on(keys::SERIOUS_MIN_LISTING, s.clock_from)?;
+            let years = self
+                .table
+                .years_on(keys::SERIOUS_MIN_LISTING, s.clock_from)?;
             s.next = Some(after_months(s.clock_from, years * 12));
         }
         let mut all = self.closed;
@@ -251,7 +257,10 @@ pub fn may_remove(episodes: &[Episode], on: NaiveDate) -> Result<(), Refusal> {
             en: "The organization is not on the list of serious violations on that day".into(),
         });
     };
-    if s.causes.iter().any(|c| reason(c.reason_code).until_deregistered) {
+    if s.causes
+        .iter()
+        .any(|c| reason(c.reason_code).until_deregistered)
+    {
         return Err(Refusal {
             code: "credit.until_deregistered",
             zh: "因被吊销登记证书或撤销登记列入的，完成注销后方可移出（规则 19）".into(),
@@ -262,7 +271,9 @@ pub fn may_remove(episodes: &[Episode], on: NaiveDate) -> Result<(), Refusal> {
         return Err(Refusal {
             code: "credit.too_early",
             zh: format!("列入满 2 年且无新的失信情形后方可移出：最早 {next}（规则 19）"),
-            en: format!("Removal only after two years on the list without a new event: from {next} (rule 19)"),
+            en: format!(
+                "Removal only after two years on the list without a new event: from {next} (rule 19)"
+            ),
         });
     }
     if s.causes

@@ -25,11 +25,31 @@ fn row(key: &str, from: &str, value: i64, unit: Unit) -> Param {
 
 pub(crate) fn table() -> RuleTable {
     RuleTable::from_rows(vec![
-        row("credit.abnormal.auto_removal", "2018-01-24", 6, Unit::Months),
-        row("credit.abnormal.transfer_after", "2018-01-24", 2, Unit::Years),
+        row(
+            "credit.abnormal.auto_removal",
+            "2018-01-24",
+            6,
+            Unit::Months,
+        ),
+        row(
+            "credit.abnormal.transfer_after",
+            "2018-01-24",
+            2,
+            Unit::Years,
+        ),
         row("credit.serious.min_listing", "2018-01-24", 2, Unit::Years),
-        row("credit.removal.verification_deadline", "2018-01-24", 5, Unit::WorkingDays),
-        row("credit.penalty.large_fine", "2018-01-24", 50_000, Unit::Yuan),
+        row(
+            "credit.removal.verification_deadline",
+            "2018-01-24",
+            5,
+            Unit::WorkingDays,
+        ),
+        row(
+            "credit.penalty.large_fine",
+            "2018-01-24",
+            50_000,
+            Unit::Yuan,
+        ),
         row("credit.penalty.repeat_count", "2018-01-24", 2, Unit::Count),
         row("credit.penalty.repeat_window", "2018-01-24", 3, Unit::Years),
         row("credit.entry.deadline", "2018-01-24", 5, Unit::WorkingDays),
@@ -163,9 +183,18 @@ fn rule_18_repeat_penalties_within_three_years() {
             },
         )
     };
-    let s = standing(&[warning(1, "2022-05-01"), warning(2, "2025-05-01")], "2025-05-01");
-    assert_eq!(s.serious.unwrap().first_cause().reason_code, REPEAT_PENALTIES);
-    let s = standing(&[warning(1, "2022-04-30"), warning(2, "2025-05-01")], "2025-05-01");
+    let s = standing(
+        &[warning(1, "2022-05-01"), warning(2, "2025-05-01")],
+        "2025-05-01",
+    );
+    assert_eq!(
+        s.serious.unwrap().first_cause().reason_code,
+        REPEAT_PENALTIES
+    );
+    let s = standing(
+        &[warning(1, "2022-04-30"), warning(2, "2025-05-01")],
+        "2025-05-01",
+    );
     assert!(s.serious.is_none());
     assert!(s.abnormal.is_some());
 }
@@ -176,12 +205,18 @@ fn rule_18_repeat_penalties_within_three_years() {
 fn rule_19_leaving_the_serious_list() {
     let events = [fine(1, "2024-03-01", 60_000)];
     let eps = project(&events, &table()).unwrap();
-    assert_eq!(may_remove(&eps, d("2026-02-28")).unwrap_err().code, "credit.too_early");
+    assert_eq!(
+        may_remove(&eps, d("2026-02-28")).unwrap_err().code,
+        "credit.too_early"
+    );
     assert_eq!(may_remove(&eps, d("2026-03-01")), Ok(()));
     // A minor penalty while listed restarts the serious clock too.
     let events = [fine(1, "2024-03-01", 60_000), fine(2, "2025-03-01", 1_000)];
     let eps = project(&events, &table()).unwrap();
-    assert_eq!(may_remove(&eps, d("2026-03-01")).unwrap_err().code, "credit.too_early");
+    assert_eq!(
+        may_remove(&eps, d("2026-03-01")).unwrap_err().code,
+        "credit.too_early"
+    );
     assert_eq!(may_remove(&eps, d("2027-03-01")), Ok(()));
     // Revoked: never by removal; deregistration ends it.
     let revoked = ev(
@@ -193,13 +228,19 @@ fn rule_19_leaving_the_serious_list() {
         },
     );
     let eps = project(std::slice::from_ref(&revoked), &table()).unwrap();
-    assert_eq!(may_remove(&eps, d("2025-01-01")).unwrap_err().code, "credit.until_deregistered");
+    assert_eq!(
+        may_remove(&eps, d("2025-01-01")).unwrap_err().code,
+        "credit.until_deregistered"
+    );
     let done = [revoked, ev(2, "2025-01-02", EventKind::Deregistered)];
     assert!(!standing(&done, "2025-01-02").listed());
     // Transferred: rectification first.
     let mut events = vec![listing(1, "2020-01-10", LATE_ANNUAL_REPORT)];
     let eps = project(&events, &table()).unwrap();
-    assert_eq!(may_remove(&eps, d("2024-02-01")).unwrap_err().code, "credit.not_rectified");
+    assert_eq!(
+        may_remove(&eps, d("2024-02-01")).unwrap_err().code,
+        "credit.not_rectified"
+    );
     events.push(ev(2, "2024-01-20", EventKind::Rectified));
     let eps = project(&events, &table()).unwrap();
     assert_eq!(may_remove(&eps, d("2024-02-01")), Ok(()));
@@ -213,7 +254,12 @@ fn rule_19_leaving_the_serious_list() {
 #[test]
 fn a_new_version_applies_to_listings_from_its_date() {
     let mut rows: Vec<Param> = table().rows().into_iter().cloned().collect();
-    rows.push(row("credit.abnormal.auto_removal", "2026-01-01", 3, Unit::Months));
+    rows.push(row(
+        "credit.abnormal.auto_removal",
+        "2026-01-01",
+        3,
+        Unit::Months,
+    ));
     let t = RuleTable::from_rows(rows);
     let old = project(&[fine(1, "2025-12-31", 1_000)], &t).unwrap();
     assert_eq!(old[0].until, Some(d("2026-06-30")));
@@ -231,5 +277,8 @@ fn the_projection_is_deterministic() {
     ];
     let mut b = a.clone();
     b.reverse();
-    assert_eq!(project(&a, &table()).unwrap(), project(&b, &table()).unwrap());
+    assert_eq!(
+        project(&a, &table()).unwrap(),
+        project(&b, &table()).unwrap()
+    );
 }
