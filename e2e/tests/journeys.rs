@@ -4,6 +4,7 @@
 //! Each journey gets its own database and server. The journeys share the machine's two cores
 //! with other work, so they run one at a time (one browser at a time).
 
+#[path = "journeys/credit.rs"]
 mod credit;
 
 use std::future::Future;

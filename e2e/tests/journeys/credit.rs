@@ -16,6 +16,16 @@ use fengqiao_e2e::{Browser, check_a11y, say, screenshot, wait_for};
 
 const ORG: &str = "西湖区晚报民俗研究会";
 
+/// Sets a date input by script: typing into one follows the browser's locale format.
+async fn set_date(c: &Client, id: &str, value: &str) -> anyhow::Result<()> {
+    c.execute(
+        "document.getElementById(arguments[0]).value = arguments[1];",
+        vec![id.into(), value.into()],
+    )
+    .await?;
+    Ok(())
+}
+
 async fn journey(c: &Client, base: &str, uscc: &str) -> anyhow::Result<()> {
     // A visitor: the public list, the reason and the rule.
     c.goto(&format!("{base}/credit")).await?;
@@ -42,7 +52,7 @@ async fn journey(c: &Client, base: &str, uscc: &str) -> anyhow::Result<()> {
     wait_for(c, Locator::Css("#credit-event-form")).await?;
     check_a11y(c, "organization credit (officer)").await?;
     select(c, "#f-kind", "rectified").await?;
-    fill(c, "#f-on", "2026-12-01").await?;
+    set_date(c, "f-on", "2026-12-01").await?;
     fill(c, "#f-note", "已补报年度工作报告，经核实").await?;
     go(c, "#credit-record").await?;
     wait_for(c, Locator::Css("#form-error")).await?;
@@ -61,7 +71,7 @@ async fn journey(c: &Client, base: &str, uscc: &str) -> anyhow::Result<()> {
         "note kept: {kept:?}"
     );
     check_a11y(c, "credit form error").await?;
-    fill(c, "#f-on", "2026-11-27").await?;
+    set_date(c, "f-on", "2026-11-27").await?;
     go(c, "#credit-record").await?;
     wait_for(c, Locator::Css("#credit-clear")).await?;
     let history = text(c, "#credit-history").await?;
