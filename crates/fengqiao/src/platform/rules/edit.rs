@@ -104,18 +104,17 @@ pub fn check(
             })?,
     };
     let max = value_max(unit);
-    let value = b
-        .value
-        .filter(|v| (0..=max).contains(v))
-        .ok_or_else(|| {
-            AppError::invalid(
-                "value",
-                "rules.value",
-                format!("请填写 0 至 {max} 之间的整数"),
-                format!("Enter a whole number from 0 to {max}"),
-            )
-        })?;
-    if unit == Unit::MonthDay && NaiveDate::from_ymd_opt(2024, (value / 100) as u32, (value % 100) as u32).is_none() {
+    let value = b.value.filter(|v| (0..=max).contains(v)).ok_or_else(|| {
+        AppError::invalid(
+            "value",
+            "rules.value",
+            format!("请填写 0 至 {max} 之间的整数"),
+            format!("Enter a whole number from 0 to {max}"),
+        )
+    })?;
+    if unit == Unit::MonthDay
+        && NaiveDate::from_ymd_opt(2024, (value / 100) as u32, (value % 100) as u32).is_none()
+    {
         return Err(invalid(
             "value",
             "value",
