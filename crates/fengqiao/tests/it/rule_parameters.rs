@@ -22,6 +22,7 @@ fn d(s: &str) -> NaiveDate {
 fn keys() -> Vec<RuleKey> {
     let mut all = fengqiao::charity::model::rules::PARAMETERS.to_vec();
     all.extend_from_slice(fengqiao::registration::model::rules::PARAMETERS);
+    all.extend_from_slice(fengqiao::supervision::model::rules::PARAMETERS);
     all
 }
 
