@@ -488,3 +488,95 @@ async fn late_reporters_at_the_deadline_boundary() {
     })
     .await;
 }
+
+/// The organization's form (DOMAIN.md rule 14, §4): a submission that does not balance comes
+/// back with every fault beside its field and the input kept, nothing stored; a good one is
+/// submitted; no message key shows.
+#[tokio::test]
+async fn the_form_shows_every_fault_by_its_field_and_keeps_the_input() {
+    each_backend(|app: TestApp| async move {
+        let (org, _) = organization(
+            &app,
+            "西湖区表单测试协会",
+            "330106",
+            7301,
+            "2021-01-01",
+            None,
+        )
+        .await;
+        fengqiao::testkit::act_for(&app.state.db, "orgadmin", org)
+            .await
+            .unwrap();
+        let orgadmin = app.token("orgadmin").await;
+        let client = TestApp::client();
+        for path in [
+            "/supervision/annual-reports",
+            "/supervision/annual-reports/new",
+        ] {
+            let r = client
+                .get(app.url(path))
+                .bearer_auth(&orgadmin)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), StatusCode::OK, "{path}");
+            let html = r.text().await.unwrap();
+            assert!(
+                !html.contains("supervision."),
+                "{path}: a message key is shown: {html}"
+            );
+        }
+        let org_id = org.to_string();
+        let mut form = vec![
+            ("organization_id", org_id.as_str()),
+            ("year", "2025"),
+            ("activities", "开展活动"),
+            ("total_assets_fen", "100.00"),
+            ("total_liabilities_fen", "10"),
+            ("restricted_net_assets_fen", "20"),
+            ("unrestricted_net_assets_fen", "30"),
+            ("total_net_assets_fen", "50"),
+            ("income_donations_fen", "abc"),
+            ("action", "submit"),
+        ];
+        let r = client
+            .post(app.url("/supervision/annual-reports/new"))
+            .bearer_auth(&orgadmin)
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let html = r.text().await.unwrap();
+        assert!(html.contains("id=\"f-total_assets_fen-err\""), "{html}");
+        assert!(html.contains("id=\"f-income_donations_fen-err\""), "{html}");
+        assert!(html.contains("value=\"abc\""), "the input is kept");
+        assert!(
+            !html.contains("supervision."),
+            "a message key is shown: {html}"
+        );
+        assert_eq!(app.scalar("SELECT COUNT(*) FROM annual_reports").await, 0);
+        form[3] = ("total_assets_fen", "60");
+        form[8] = ("income_donations_fen", "0");
+        let r = client
+            .post(app.url("/supervision/annual-reports/new"))
+            .bearer_auth(&orgadmin)
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            r.status(),
+            StatusCode::SEE_OTHER,
+            "{}",
+            r.text().await.unwrap()
+        );
+        assert_eq!(
+            app.scalar("SELECT COUNT(*) FROM annual_reports WHERE status = 'submitted'")
+                .await,
+            1
+        );
+        app
+    })
+    .await;
+}
