@@ -27,5 +27,6 @@ pub mod regions;
 pub mod registration;
 pub mod rule_parameters;
 pub mod standard_codes;
+pub mod supervision;
 pub mod testkit;
 pub mod transparency;

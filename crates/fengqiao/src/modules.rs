@@ -10,6 +10,7 @@ pub static ALL: &[Module] = &[
     crate::directory::MODULE,
     crate::registration::MODULE,
     crate::charity::MODULE,
+    crate::supervision::MODULE,
     crate::credit::MODULE,
     crate::donations::MODULE,
     crate::transparency::MODULE,

@@ -92,4 +92,7 @@ INSERT INTO rule_parameters (key, effective_from, value, unit, source, note) VAL
  '以内 includes the first day of the window. Read on the date of the latest decision.'),
 ('credit.entry.deadline', '2018-01-24', 5, 'working_days',
  '民政部令第60号：信用信息自形成或者获取之日起 5 个工作日内录入；DOMAIN.md §0 rule 21, §5 [M]',
- 'Read on the date the information was formed.');
+ 'Read on the date the information was formed.'),
+('credit.late_report.first_judged_year', '2018-01-24', 2026, 'count',
+ '部署设置：平台开始受理网上年度工作报告的年度，此前年度为纸质报送，不自动列入；DOMAIN.md §0 rule 15(1), §4',
+ 'Not a figure of law: the province sets the first report year it takes online. Read on the day of the nightly run.');

@@ -13,11 +13,12 @@ pub mod store;
 use axum::routing::get;
 use utoipa_axum::routes;
 
-use crate::platform::AppResult;
 use crate::platform::auth::{Access, Role, Scope};
 use crate::platform::module::{DemoContext, Module, NavEntry};
 use crate::platform::routes::Routes;
 use crate::platform::scheduler::BoxFuture;
+use crate::platform::scheduler::Job;
+use crate::platform::{AppResult, AppState};
 
 pub use service::{Bar, LateReport, list_late_reports, person_bar, standing};
 
@@ -37,9 +38,24 @@ pub const MODULE: Module = Module {
         "信用信息：活动异常名录、严重违法失信名单、从业禁止 Credit: the list of abnormal activities, the list of serious violations, practice bans",
     )],
     nav: &[NavEntry::public(25, "nav.credit", "/credit")],
+    jobs: &[Job {
+        name: "credit.late_reports",
+        period: LATE_REPORT_SWEEP,
+        run: sweep_late_reports,
+    }],
     demo: Some(load_demo),
     ..Module::new("credit", routes)
 };
+
+/// How often the late-report run looks (it is idempotent: a report is listed once).
+pub const LATE_REPORT_SWEEP: std::time::Duration = std::time::Duration::from_secs(6 * 3600);
+
+fn sweep_late_reports(state: AppState) -> BoxFuture<'static, anyhow::Result<()>> {
+    Box::pin(async move {
+        service::sweep_late_reports(&state).await?;
+        Ok(())
+    })
+}
 
 fn load_demo<'a>(cx: &'a DemoContext<'a>) -> BoxFuture<'a, AppResult<()>> {
     Box::pin(demo::load(cx))

@@ -329,21 +329,19 @@ pub async fn verification_deadline(
         .map_err(|e| AppError::from_code("applied_on", &e))
 }
 
-/// An annual report not submitted by its deadline (rule 15(1)).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct LateReport {
-    pub organization_id: Uuid,
-    pub year: i32,
-    pub deadline: NaiveDate,
-}
+pub use crate::supervision::LateReport;
 
 /// Lists each late report's organization on the 活动异常名录 from the first day after its
 /// deadline (rule 15(1), automatic), once per report year: running again adds nothing.
 /// Returns how many listings were added.
 pub async fn list_late_reports(state: &AppState, late: &[LateReport]) -> AppResult<u64> {
     let table = state.rules.table().await?;
+    let listed = store::dedupe_keys(&state.db, "late_report:").await?;
     let mut added = 0;
     for l in late {
+        if listed.contains(&late_key(l)) {
+            continue;
+        }
         let Some(org) = crate::registration::store::governance::organization(
             &state.db,
             &crate::registration::store::governance::OrgKey::Id(l.organization_id),
@@ -369,7 +367,7 @@ pub async fn list_late_reports(state: &AppState, late: &[LateReport]) -> AppResu
                 "{} 年度工作报告截止 {} 未报送 / annual report on {} not filed by {}",
                 l.year, l.deadline, l.year, l.deadline
             ),
-            dedupe_key: Some(format!("late_report:{}:{}", l.year, org.id)),
+            dedupe_key: Some(late_key(l)),
         };
         if store::add_event(
             &state.db,
@@ -385,6 +383,28 @@ pub async fn list_late_reports(state: &AppState, late: &[LateReport]) -> AppResu
         }
     }
     Ok(added)
+}
+
+fn late_key(l: &LateReport) -> String {
+    format!("late_report:{}:{}", l.year, l.organization_id)
+}
+
+/// The nightly run (a job of the platform scheduler): every annual report on a year the
+/// platform judges ([`keys::FIRST_JUDGED_YEAR`] on, read today) not submitted by its deadline,
+/// asked of the supervision module, lists its organization (rule 15(1)). Idempotent.
+pub async fn sweep_late_reports(state: &AppState) -> AppResult<u64> {
+    let today = state.clock.today();
+    let first = state
+        .rules
+        .table()
+        .await?
+        .number_on(keys::FIRST_JUDGED_YEAR, today)?;
+    let late: Vec<LateReport> = crate::supervision::late_reporters(state, today)
+        .await?
+        .into_iter()
+        .filter(|l| i64::from(l.year) >= i64::from(first))
+        .collect();
+    list_late_reports(state, &late).await
 }
 
 /// The query of the public lists.

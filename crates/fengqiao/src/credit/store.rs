@@ -338,3 +338,11 @@ pub async fn demo_organization(
     });
     Ok(written)
 }
+
+/// The dedupe keys of automatic events starting with `prefix` (what a run has listed already).
+pub async fn dedupe_keys(db: &Db, prefix: &str) -> AppResult<std::collections::HashSet<String>> {
+    let like = format!("{prefix}%");
+    let rows: Vec<(String,)> = with_db!(db, pool => sqlx::query_as("SELECT dedupe_key FROM credit_events WHERE dedupe_key LIKE $1")
+        .bind(&like).fetch_all(pool).await?);
+    Ok(rows.into_iter().map(|r| r.0).collect())
+}

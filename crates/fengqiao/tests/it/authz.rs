@@ -12,6 +12,8 @@ use crate::{TestApp, each_backend};
 struct CharityRecords {
     application: String,
     filing_no: String,
+    /// The charity's annual report on 2025, submitted (the supervision module).
+    annual_report: String,
 }
 
 /// A record in 滨江区 for each kind of path parameter (`{uscc}`: an organization there, named
@@ -27,6 +29,8 @@ fn fill(
         url::form_urlencoded::byte_serialize(charity.filing_no.as_bytes()).collect();
     let id = if path.contains("/charity/applications/") {
         charity.application.as_str()
+    } else if path.contains("/annual-reports/") {
+        charity.annual_report.as_str()
     } else if path.contains("/applications/") || path.contains("/publicity/") {
         application_in_binjiang
     } else {
@@ -169,6 +173,7 @@ async fn charity_records(app: &TestApp) -> CharityRecords {
     let org = uuid::Uuid::now_v7();
     let application = uuid::Uuid::now_v7();
     let plan = uuid::Uuid::now_v7();
+    let annual_report = uuid::Uuid::now_v7();
     let filing_no = "浙民募备[2026]0099".to_string();
     let now = chrono::Utc::now();
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
@@ -185,6 +190,9 @@ async fn charity_records(app: &TestApp) -> CharityRecords {
             sqlx::query("INSERT INTO fundraising_plans (id, filing_no, organization_id, title, purpose, target_fen, starts_on, ends_on, region_code, beneficiaries, status, filed_at) \
                          VALUES ($1, $2, $3, '路由巡检募捐', '助残', 100, $4, $4, '330108', '残障人士', 'filed', $5)")
                 .bind(plan).bind(&filing_no).bind(org).bind(today).bind(now).execute(&mut *tx).await?;
+            sqlx::query("INSERT INTO annual_reports (id, organization_id, region_code, year, version, status, created_at, updated_at) \
+                         VALUES ($1, $2, '330108', 2025, 1, 'submitted', $3, $3)")
+                .bind(annual_report).bind(org).bind(now).execute(&mut *tx).await?;
         });
         Ok::<(), sqlx::Error>(())
     };
@@ -192,6 +200,7 @@ async fn charity_records(app: &TestApp) -> CharityRecords {
     CharityRecords {
         application: application.to_string(),
         filing_no,
+        annual_report: annual_report.to_string(),
     }
 }
 

@@ -330,3 +330,33 @@ async fn the_pages_show_the_lists_and_the_reasons() {
     })
     .await;
 }
+
+/// The nightly run (rule 15(1)) asks the supervision module for reports missing after their
+/// deadline, on the years the platform judges (`credit.late_report.first_judged_year`): with
+/// the shipped 2026 nothing from 2025 is listed; once the province judges 2025, the organization
+/// without a report is, from the day after the deadline (31 May 2026 is a Sunday: 1 June), once.
+#[tokio::test]
+async fn the_nightly_run_lists_missing_reports_of_the_judged_years_once() {
+    each_backend(|app: TestApp| async move {
+        let (_, uscc) = registered_organization(&app.state.db, "未报协会", "330106", 508, d("2020-03-01")).await.unwrap();
+        assert_eq!(fengqiao::credit::service::sweep_late_reports(&app.state).await.unwrap(), 0);
+        let db = &app.state.db;
+        async {
+            fengqiao::with_tx!(db, tx => {
+                sqlx::query("INSERT INTO rule_parameters (key, effective_from, value, unit, source, note) VALUES ('credit.late_report.first_judged_year', $1, 2025, 'count', 'test: DOMAIN.md §0 rule 15(1)', '')")
+                    .bind(d("2026-01-01")).execute(&mut *tx).await?;
+            });
+            anyhow::Ok(())
+        }
+        .await
+        .unwrap();
+        app.state.rules.reload().await.unwrap();
+        assert!(fengqiao::credit::service::sweep_late_reports(&app.state).await.unwrap() >= 1);
+        assert_eq!(fengqiao::credit::service::sweep_late_reports(&app.state).await.unwrap(), 0);
+        let c = credit(&app, &uscc, "2026-11-27").await;
+        assert_eq!(c["abnormal"]["causes"][0]["reason_code"], "abnormal.late_annual_report", "{c}");
+        assert_eq!(c["abnormal"]["since"], "2026-06-02", "{c}");
+        app
+    })
+    .await;
+}

@@ -27,6 +27,7 @@ mod regions;
 mod registration;
 mod rule_parameters;
 mod scheduler;
+mod supervision;
 mod transparency;
 mod upgrade;
 

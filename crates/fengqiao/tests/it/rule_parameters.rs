@@ -23,6 +23,7 @@ fn keys() -> Vec<RuleKey> {
     let mut all = fengqiao::charity::model::rules::PARAMETERS.to_vec();
     all.extend_from_slice(fengqiao::registration::model::rules::PARAMETERS);
     all.extend_from_slice(fengqiao::credit::model::rules::PARAMETERS);
+    all.extend_from_slice(fengqiao::supervision::model::rules::PARAMETERS);
     all
 }
 

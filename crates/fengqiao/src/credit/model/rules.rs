@@ -39,6 +39,11 @@ pub const REPEAT_PENALTY_WINDOW: RuleKey = RuleKey("credit.penalty.repeat_window
 /// (rule 21; DOMAIN.md §5) [M]; read on the date the information was formed.
 pub const ENTRY_DEADLINE: RuleKey = RuleKey("credit.entry.deadline");
 
+/// Annual reports on this year and later are judged for lateness by the platform (rule 15(1));
+/// earlier years were reported on paper before the platform took them over, and are not
+/// listed automatically. A deployment's choice, not a figure of law; read on the day of the run.
+pub const FIRST_JUDGED_YEAR: RuleKey = RuleKey("credit.late_report.first_judged_year");
+
 /// Every rule parameter the credit module reads (a test checks each has a row in force).
 pub const PARAMETERS: &[RuleKey] = &[
     ABNORMAL_AUTO_REMOVAL,
@@ -49,4 +54,5 @@ pub const PARAMETERS: &[RuleKey] = &[
     REPEAT_PENALTY_COUNT,
     REPEAT_PENALTY_WINDOW,
     ENTRY_DEADLINE,
+    FIRST_JUDGED_YEAR,
 ];

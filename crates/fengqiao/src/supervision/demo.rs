@@ -1,0 +1,208 @@
+//! Demo annual reports: a year of reports for the demo organizations of 杭州 — most submitted in
+//! time and passed, some late, one never submitted, one failed and then corrected (its old
+//! version kept), one waiting for its review. The same seed gives the same data; an
+//! organization that has a report on the year is skipped.
+
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use uuid::Uuid;
+
+use super::model::{LargeItem, ReportBody, ReportContent, ReportRow, Statements, Status};
+use super::store;
+use crate::platform::{AppResult, Db};
+
+/// How many organizations get a report.
+const ORGANIZATIONS: i64 = 16;
+
+/// A small deterministic generator (SplitMix64): the same seed, the same figures.
+struct Draw(u64);
+
+impl Draw {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// Yuan in `lo..hi` (thousands), as fen.
+    fn fen(&mut self, lo: u64, hi: u64) -> i64 {
+        let span = hi.saturating_sub(lo).max(1);
+        ((lo + self.next() % span) * 1000 * 100) as i64
+    }
+}
+
+/// Balanced statements and a body.
+fn content(d: &mut Draw) -> ReportContent {
+    let restricted = d.fen(10, 300);
+    let unrestricted = d.fen(20, 500);
+    let liabilities = d.fen(0, 200);
+    let income = [
+        d.fen(10, 400),
+        d.fen(0, 150),
+        d.fen(0, 80),
+        d.fen(0, 30),
+        d.fen(0, 10),
+        d.fen(0, 5),
+    ];
+    let expenses = [d.fen(10, 300), d.fen(5, 40), d.fen(0, 10), d.fen(0, 5)];
+    ReportContent {
+        body: ReportBody {
+            activities: "开展社区服务、助老助残和公益宣传活动，按章程完成年度工作计划。".into(),
+            general_assembly_meetings: 1,
+            council_meetings: (2 + d.next() % 3) as i64,
+            supervisory_board_meetings: (1 + d.next() % 2) as i64,
+            staff_count: (1 + d.next() % 12) as i64,
+            volunteer_count: (10 + d.next() % 200) as i64,
+            party_work: "建立党的工作小组，开展主题党日活动。".into(),
+        },
+        statements: Statements {
+            total_assets_fen: liabilities + restricted + unrestricted,
+            total_liabilities_fen: liabilities,
+            restricted_net_assets_fen: restricted,
+            unrestricted_net_assets_fen: unrestricted,
+            total_net_assets_fen: restricted + unrestricted,
+            income_donations_fen: income[0],
+            income_government_fen: income[1],
+            income_services_fen: income[2],
+            income_dues_fen: income[3],
+            income_investment_fen: income[4],
+            income_other_fen: income[5],
+            total_income_fen: income.iter().sum(),
+            expense_activities_fen: expenses[0],
+            expense_management_fen: expenses[1],
+            expense_fundraising_fen: expenses[2],
+            expense_other_fen: expenses[3],
+            total_expenses_fen: expenses.iter().sum(),
+            related_party_total_fen: 0,
+        },
+        large_items: vec![LargeItem {
+            description: "公益项目支出".into(),
+            amount_fen: expenses[0] / 2,
+        }],
+    }
+}
+
+fn at(date: NaiveDate) -> DateTime<Utc> {
+    date.and_hms_opt(2, 0, 0).unwrap_or_default().and_utc()
+}
+
+/// A deterministic UUIDv7: its time the row's creation, its random bits from the seed.
+fn id(d: &mut Draw, when: DateTime<Utc>) -> Uuid {
+    let a = d.next().to_le_bytes();
+    let b = d.next().to_le_bytes();
+    let mut bytes = [0u8; 10];
+    bytes[..8].copy_from_slice(&a);
+    bytes[8..].copy_from_slice(&b[..2]);
+    uuid::Builder::from_unix_timestamp_millis(when.timestamp_millis().max(0) as u64, &bytes)
+        .into_uuid()
+}
+
+/// What happens to the i-th organization's report.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Fate {
+    Passed,
+    Late,
+    Missing,
+    FailedThenCorrected,
+    Waiting,
+}
+
+fn fate(i: usize) -> Fate {
+    match i {
+        2 | 7 => Fate::Late,
+        5 => Fate::Missing,
+        3 => Fate::FailedThenCorrected,
+        9 => Fate::Waiting,
+        _ => Fate::Passed,
+    }
+}
+
+pub async fn load(db: &Db, seed: u64, today: NaiveDate) -> AppResult<()> {
+    // The last year whose reporting season (to 31 May, rule 14) is over.
+    let year = if today.month() >= 7 {
+        today.year() - 1
+    } else {
+        today.year() - 2
+    };
+    let mut d = Draw(seed ^ 0x5355_5045_5256_4953);
+    let orgs = store::demo_organizations(db, "3301%", ORGANIZATIONS).await?;
+    let next = year + 1;
+    let date = |m: u32, day: u32| NaiveDate::from_ymd_opt(next, m, day).unwrap_or_default();
+    for (i, org) in orgs.iter().enumerate() {
+        let c = content(&mut d);
+        let first_id = id(&mut d, at(date(3, 1)));
+        let second_id = id(&mut d, at(date(7, 1)));
+        if store::has_report(db, org.id, year).await? {
+            continue;
+        }
+        let fate = fate(i);
+        if fate == Fate::Missing {
+            continue;
+        }
+        let submitted_on = match fate {
+            Fate::Late => date(6, 20),
+            _ => date(3, 10 + (i as u32 % 15)),
+        };
+        let unit = org.supervisory().map(str::to_string);
+        let decided_at = Some(at(date(6, 25)));
+        let status = match fate {
+            Fate::FailedThenCorrected => Status::Failed,
+            Fate::Waiting if unit.is_some() => Status::Submitted,
+            Fate::Waiting => Status::Submitted,
+            _ => Status::Passed,
+        };
+        let row = ReportRow {
+            id: first_id,
+            organization_id: org.id,
+            region_code: org.region_code.clone(),
+            year,
+            version: 1,
+            status: status.key().into(),
+            supervisory_unit: unit.clone(),
+            supervisory_department_id: None,
+            body: c.body.clone(),
+            statements: c.statements.clone(),
+            large_items: String::new(),
+            submitted_at: Some(at(submitted_on)),
+            submitted_on: Some(submitted_on),
+            supervisory_comment: if unit.is_some() && status != Status::Submitted {
+                "材料齐全，同意报送。".into()
+            } else {
+                String::new()
+            },
+            supervisory_reviewer_id: None,
+            supervisory_reviewed_at: (unit.is_some() && status != Status::Submitted)
+                .then(|| at(date(4, 10))),
+            decision_comment: match status {
+                Status::Failed => "财务报表中管理费用与明细不符，请更正后重新报送。".into(),
+                _ => String::new(),
+            },
+            decided_by: None,
+            decided_at: if status.is_decided() {
+                decided_at
+            } else {
+                None
+            },
+            created_at: at(date(3, 1)),
+            updated_at: at(date(6, 25)),
+        };
+        store::insert_demo(db, &row, &c).await?;
+        if fate == Fate::FailedThenCorrected {
+            let corrected = ReportRow {
+                id: second_id,
+                version: 2,
+                status: Status::Passed.key().into(),
+                submitted_at: Some(at(date(7, 5))),
+                submitted_on: Some(date(7, 5)),
+                decision_comment: "已按要求更正。".into(),
+                decided_at: Some(at(date(7, 20))),
+                created_at: at(date(7, 1)),
+                updated_at: at(date(7, 20)),
+                ..row.clone()
+            };
+            store::insert_demo(db, &corrected, &c).await?;
+        }
+    }
+    Ok(())
+}
