@@ -35,7 +35,10 @@ pub struct CreditEvent {
     pub recorded_at: DateTime<Utc>,
 }
 
-const EVENT_COLS: &str = "id, organization_id, kind, reason_code, penalty_kind, amount_fen, list, occurred_on, document, authority, note, dedupe_key, recorded_at";
+/// An organization's events, by date then recording order (read by the pages and, inside the
+/// writing transaction, by [`add_event`]).
+const EVENTS_OF: &str = "SELECT id, organization_id, kind, reason_code, penalty_kind, amount_fen, list, occurred_on, document, authority, note, dedupe_key, recorded_at \
+    FROM credit_events WHERE organization_id = $1 ORDER BY occurred_on, recorded_at, id";
 
 fn corrupt(what: &str, row: &CreditEvent) -> AppError {
     AppError::Internal(anyhow::anyhow!(
@@ -104,11 +107,8 @@ pub struct NewEvent {
 
 /// An organization's events, by date then recording order.
 pub async fn events(db: &Db, organization_id: Uuid) -> AppResult<Vec<CreditEvent>> {
-    let sql = format!(
-        "SELECT {EVENT_COLS} FROM credit_events WHERE organization_id = $1 ORDER BY occurred_on, recorded_at, id"
-    );
     Ok(
-        with_db!(db, pool => sqlx::query_as::<_, CreditEvent>(sqlx::AssertSqlSafe(sql.clone()))
+        with_db!(db, pool => sqlx::query_as::<_, CreditEvent>(EVENTS_OF)
         .bind(organization_id).fetch_all(pool).await?),
     )
 }
@@ -130,9 +130,6 @@ pub async fn add_event(
     check: impl Fn(&[Episode]) -> AppResult<()>,
 ) -> AppResult<bool> {
     let by = actor.user().map(|u| u.user_id);
-    let sql = format!(
-        "SELECT {EVENT_COLS} FROM credit_events WHERE organization_id = $1 ORDER BY occurred_on, recorded_at, id"
-    );
     let added = with_tx!(db, tx => {
         // The organization's row orders concurrent writers (a row lock on PostgreSQL; SQLite's
         // writer is single already).
@@ -145,16 +142,16 @@ pub async fn add_event(
                 return Ok(false);
             }
         }
-        let rows = sqlx::query_as::<_, CreditEvent>(sqlx::AssertSqlSafe(sql.clone()))
+        let rows = sqlx::query_as::<_, CreditEvent>(EVENTS_OF)
             .bind(e.organization_id).fetch_all(&mut *tx).await?;
-        let before = project(&to_events(&rows)?, table)?;
+        let mut events = to_events(&rows)?;
+        let before = project(&events, table)?;
         check(&before)?;
         sqlx::query("INSERT INTO credit_events (id, organization_id, kind, reason_code, penalty_kind, amount_fen, list, occurred_on, document, authority, note, dedupe_key, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)")
             .bind(e.id).bind(e.organization_id).bind(e.kind).bind(e.reason_code).bind(e.penalty_kind)
             .bind(e.amount_fen).bind(e.list).bind(e.occurred_on).bind(&e.document).bind(&e.authority)
             .bind(&e.note).bind(&e.dedupe_key).bind(by).bind(now)
             .execute(&mut *tx).await?;
-        let mut events = to_events(&rows)?;
         events.push(Event { id: e.id, on: e.occurred_on, kind: new_kind(e)? });
         let episodes = project(&events, table)?;
         sqlx::query("DELETE FROM credit_listings WHERE organization_id = $1")
