@@ -226,6 +226,28 @@ pub async fn load_accounts(db: &Db, now: chrono::DateTime<chrono::Utc>) -> AppRe
 pub use crate::directory::demo::load_organizations;
 pub use crate::platform::module::DemoScale as Scale;
 
+/// How far past its day the demo's workflows count in working days: review steps of 20 working
+/// days begun weeks before, publicity, charity decisions. The holiday calendar never guesses a
+/// year it has no notice for, so the demo must stay this far inside its data.
+pub const DEMO_HORIZON_DAYS: u64 = 120;
+
+/// The day the demo data is written as of: today, unless the holiday calendar's data ends less
+/// than [`DEMO_HORIZON_DAYS`] after it (from about September, until the province enters the next
+/// year's State Council notice); then that many days before the data ends, so that every
+/// deadline the demo's workflows count stays inside the data and the server starts on any date.
+/// Without calendar data, today.
+pub async fn demo_today(db: &Db, today: chrono::NaiveDate) -> AppResult<chrono::NaiveDate> {
+    let cal = crate::calendar::store::load(db).await?;
+    let Some(end) = cal
+        .last_year()
+        .and_then(|y| chrono::NaiveDate::from_ymd_opt(y, 12, 31))
+    else {
+        return Ok(today);
+    };
+    let latest = end - chrono::Days::new(DEMO_HORIZON_DAYS);
+    Ok(today.min(latest))
+}
+
 /// Loads the demo data into a database that has its reference data: the accounts, then each
 /// module's part in the order of [`crate::modules::ALL`] (the register's organizations, grids,
 /// applications in every state, charities and their plans, donations and disbursements).
@@ -244,7 +266,11 @@ pub async fn load(
         pii,
         scale,
         seed,
-        today: now.with_timezone(&chrono_tz::Asia::Shanghai).date_naive(),
+        today: demo_today(
+            db,
+            now.with_timezone(&chrono_tz::Asia::Shanghai).date_naive(),
+        )
+        .await?,
         quiet,
     };
     for m in crate::modules::ALL {

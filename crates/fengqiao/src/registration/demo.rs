@@ -168,17 +168,20 @@ pub async fn load_demo(db: &Db, seed: u64) -> AppResult<()> {
         use sha2::Digest;
         sha2::Sha256::digest(format!("fengqiao-demo-pii-{seed}").as_bytes()).into()
     };
-    load_demo_with(db, PiiCipher::from_key(key), seed).await
+    let today = crate::demo::demo_today(db, Utc::now().date_naive()).await?;
+    load_demo_with(db, PiiCipher::from_key(key), seed, today).await
 }
 
-/// Loads the demo applications, sealing identity numbers with `pii`.
-pub async fn load_demo_with(db: &Db, pii: PiiCipher, seed: u64) -> AppResult<()> {
-    let start = (Utc::now() - Duration::days(42))
-        .date_naive()
+/// Loads the demo applications as of `today` (the demo's day, [`crate::demo::demo_today`]),
+/// sealing identity numbers with `pii`. Each application is run through the real workflow on
+/// its own day before it.
+pub async fn load_demo_with(db: &Db, pii: PiiCipher, seed: u64, today: NaiveDate) -> AppResult<()> {
+    // 09:00 in Shanghai, the start of an office day.
+    let now = today
         .and_hms_opt(1, 0, 0)
         .map(|t| t.and_utc())
         .unwrap_or_else(Utc::now);
-    let clock = FixedClock::new(start);
+    let clock = FixedClock::new(now - Duration::days(42));
     let config = Config {
         demo: false,
         ..Config::default()
@@ -197,7 +200,7 @@ pub async fn load_demo_with(db: &Db, pii: PiiCipher, seed: u64) -> AppResult<()>
             Stage::Publicity => 2,
             Stage::Draft => 1,
         };
-        clock.set(Utc::now() - Duration::days(days_back) + Duration::minutes(n as i64));
+        clock.set(now - Duration::days(days_back) + Duration::minutes(n as i64));
         let mut persons = Vec::new();
         for (i, position) in ["理事长", "秘书长", "发起人"].into_iter().enumerate() {
             seq += 1;
@@ -227,7 +230,7 @@ pub async fn load_demo_with(db: &Db, pii: PiiCipher, seed: u64) -> AppResult<()>
         run_plan(&state, &clock, p, persons).await?;
     }
     // Governance of the approved ones, recorded today by their county's officer.
-    clock.set(Utc::now());
+    clock.set(now);
     let xihu = actor(db, "xihu", Role::CountyOfficer, XIHU.0).await?;
     let binjiang = actor(db, "binjiang", Role::CountyOfficer, BINJIANG.0).await?;
     super::demo_governance::load(&state, |region| {

@@ -140,7 +140,12 @@ fn sweep_overdue(state: AppState) -> BoxFuture<'static, anyhow::Result<()>> {
 }
 
 fn load_demo<'a>(cx: &'a DemoContext<'a>) -> BoxFuture<'a, AppResult<()>> {
-    Box::pin(demo::load_demo_with(cx.db, cx.pii.clone(), cx.seed))
+    Box::pin(demo::load_demo_with(
+        cx.db,
+        cx.pii.clone(),
+        cx.seed,
+        cx.today,
+    ))
 }
 
 pub fn routes() -> Routes {

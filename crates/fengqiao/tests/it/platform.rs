@@ -245,3 +245,23 @@ async fn the_database_files_and_the_keys_are_private() {
     db.close().await;
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The demo is written as of a day its workflows can count from: today while the holiday data
+/// runs [`fengqiao::demo::DEMO_HORIZON_DAYS`] past it, else that many days before the data ends
+/// (the server started on 2026-12-08 with data to 2026 and failed on a deadline in 2027).
+#[tokio::test]
+async fn the_demo_day_stays_inside_the_holiday_data() {
+    each_backend(|app: TestApp| async move {
+        let day = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+        let db = &app.state.db;
+        let at =
+            |s: &'static str| async move { fengqiao::demo::demo_today(db, day(s)).await.unwrap() };
+        // The test data holds the calendar to 2026: its end less 120 days is 2026-09-02.
+        assert_eq!(at("2026-09-02").await, day("2026-09-02"));
+        assert_eq!(at("2026-09-03").await, day("2026-09-02"));
+        assert_eq!(at("2026-12-08").await, day("2026-09-02"));
+        assert_eq!(at("2025-06-01").await, day("2025-06-01"));
+        app
+    })
+    .await;
+}
