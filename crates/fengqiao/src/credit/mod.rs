@@ -22,6 +22,31 @@ use crate::platform::{AppResult, AppState};
 
 pub use service::{Bar, LateReport, list_late_reports, person_bar, standing};
 
+/// Records a 从业禁止 on a person the register already holds (by the keyed hash of his identity
+/// number), under `id`: the supervision module's leader action of that kind. Audited as
+/// `credit.ban`, as one recorded at `POST /api/v1/credit/bans`.
+pub async fn bar_person(
+    state: &AppState,
+    actor: &crate::platform::auth::Actor,
+    id: uuid::Uuid,
+    id_number_index: &str,
+    term: (chrono::NaiveDate, Option<chrono::NaiveDate>),
+    reason: &str,
+    document: &str,
+) -> AppResult<()> {
+    store::add_ban(
+        &state.db,
+        state.clock.now(),
+        actor,
+        id,
+        id_number_index,
+        term,
+        reason,
+        document,
+    )
+    .await
+}
+
 /// Who records credit events and bans: officers of the organization's region (its registering
 /// authority and those above it) and the administrator.
 pub const RECORDERS: &[Role] = &[

@@ -265,6 +265,15 @@ pub fn routes() -> Routes {
         )
 }
 
+/// The register's leaders of an organization, past and present, with their persons: what the
+/// supervision module's leader management (负责人管理) acts on.
+pub async fn leaders_of(
+    state: &AppState,
+    organization_id: uuid::Uuid,
+) -> AppResult<Vec<store::LeaderPerson>> {
+    store::leader_persons(&state.db, organization_id).await
+}
+
 /// Credit status of an organization today, from the credit module: `serious` (严重违法失信名单),
 /// `abnormal` (活动异常名录) or `none`.
 pub async fn credit_status(state: &AppState, org: &model::Organization) -> AppResult<String> {

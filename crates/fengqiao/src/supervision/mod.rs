@@ -4,9 +4,14 @@
 //! where it has one, then officers of the registering region pass, pass with corrections or
 //! fail; a correction is a new version, the old kept. The published parts of passed reports are
 //! public. [`late_reporters`] is the one function the credit module asks.
+//!
+//! Leader management (负责人管理: measures about leaders, departure audits, 述职) is in
+//! [`leaders`]; [`leaders::departure_audit_on_file`] is what registration asks of a change of
+//! legal representative.
 
 pub mod api;
 pub mod demo;
+pub mod leaders;
 pub mod model;
 pub mod pages;
 pub mod service;
@@ -151,6 +156,7 @@ pub fn routes() -> Routes {
             report(ORG_SIDE),
             post(pages::new_version),
         )
+        .merge(leaders::routes())
 }
 
 /// An organization whose annual report on `year` was not submitted by its deadline.

@@ -131,7 +131,13 @@ async fn a_late_report_lists_automatically_and_a_verified_rectification_removes_
 
 /// Puts `name` (by identity number) in office as legal representative of the organization
 /// since `since`, as the registry would have.
-async fn legal_rep(app: &TestApp, org: uuid::Uuid, name: &str, id: &str, since: NaiveDate) {
+pub(crate) async fn legal_rep(
+    app: &TestApp,
+    org: uuid::Uuid,
+    name: &str,
+    id: &str,
+    since: NaiveDate,
+) {
     let person = uuid::Uuid::now_v7();
     let parsed = codes::IdNumber::parse(id).unwrap();
     let now = chrono::Utc::now();

@@ -580,3 +580,5 @@ async fn the_form_shows_every_fault_by_its_field_and_keeps_the_input() {
     })
     .await;
 }
+
+mod leaders;

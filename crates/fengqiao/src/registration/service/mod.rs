@@ -176,6 +176,7 @@ pub async fn act(
                 }
             }
             f.missing_materials = rules::missing(&checklist, &keys).len();
+            departure_audit_on_file(state, &app).await?;
             Some(Effect::Submit {
                 materials: serde_json::to_string(&keys).map_err(anyhow::Error::from)?,
                 on: today,
@@ -286,6 +287,43 @@ pub async fn act(
         }
     }
     load(state, id).await
+}
+
+/// A change naming a legal representative other than the sitting one is submitted only with
+/// the departure audit (离任审计) of the sitting one's term on file with the supervision module
+/// (DOMAIN.md §3, §2.2–2.4) [H]; refused by the field `departure_audit` otherwise.
+async fn departure_audit_on_file(state: &AppState, app: &Application) -> AppResult<()> {
+    let (AppKind::Change, Some(org)) = (app.kind(), app.organization_id) else {
+        return Ok(());
+    };
+    let sitting = store::leader_persons(&state.db, org)
+        .await?
+        .into_iter()
+        .find(|l| l.is_legal_rep && l.ended_on.is_none())
+        .map(|l| crate::supervision::leaders::SittingRep {
+            person_id: l.person_id,
+            id_number_index: l.id_number_index,
+            started_on: l.started_on,
+        });
+    let proposed = store::proposed_legal_rep(&state.db, app.id).await?;
+    let required = crate::supervision::leaders::model::departure_audit_required(
+        sitting.as_ref(),
+        proposed.as_deref(),
+    );
+    match sitting {
+        Some(s)
+            if required
+                && !crate::supervision::leaders::departure_audit_on_file(state, org, &s)
+                    .await? =>
+        {
+            Err(invalid(
+                "departure_audit",
+                "变更法定代表人须先备案原法定代表人任期的离任审计报告",
+                "A change of legal representative needs the departure audit of the sitting one's term on file first",
+            ))
+        }
+        _ => Ok(()),
+    }
 }
 
 /// Input carried by an action (each action reads what it needs).
