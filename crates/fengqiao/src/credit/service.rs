@@ -53,18 +53,7 @@ fn invalid(field: &str, zh: impl Into<String>, en: impl Into<String>) -> AppErro
 const TEXT_MAX: usize = 500;
 
 fn text(field: &str, s: &str, required: bool) -> AppResult<String> {
-    let t = s.trim();
-    if required && t.is_empty() {
-        return Err(invalid(field, "必填", "Required"));
-    }
-    if t.chars().count() > TEXT_MAX {
-        return Err(invalid(
-            field,
-            format!("不超过 {TEXT_MAX} 字"),
-            format!("At most {TEXT_MAX} characters"),
-        ));
-    }
-    Ok(t.to_string())
+    crate::platform::input::text("credit", field, s, required, TEXT_MAX)
 }
 
 /// An organization's credit: its standing on `as_of`, every episode, its events.

@@ -96,7 +96,10 @@ pub const MODULE: Module = Module {
 };
 
 fn load_demo<'a>(cx: &'a DemoContext<'a>) -> BoxFuture<'a, AppResult<()>> {
-    Box::pin(demo::load(cx.db, cx.seed, cx.today))
+    Box::pin(async move {
+        demo::load(cx.db, cx.seed, cx.today).await?;
+        leaders::demo::load(cx.db, cx.today).await
+    })
 }
 
 pub fn routes() -> Routes {

@@ -40,14 +40,7 @@ pub(super) fn parse_key<T>(
 }
 
 pub(super) fn text(field: &str, v: &str, required: bool) -> AppResult<String> {
-    let t = v.trim();
-    if required && t.is_empty() {
-        return Err(invalid(field, "此项不能为空", "This field is required"));
-    }
-    if t.chars().count() > TEXT_MAX_CHARS {
-        return Err(invalid(field, "内容过长", "Too long"));
-    }
-    Ok(t.to_string())
+    crate::platform::input::text("registry", field, v, required, TEXT_MAX_CHARS)
 }
 
 fn refusal(r: Refusal) -> AppError {

@@ -5,6 +5,7 @@
 //! module asks when such a change is submitted); the legal representatives' yearly 述职.
 
 pub mod api;
+pub mod demo;
 pub mod model;
 pub mod pages;
 pub mod service;

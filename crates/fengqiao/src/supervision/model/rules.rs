@@ -41,6 +41,7 @@ pub const PARAMETERS: &[RuleKey] = &[
     SUPERVISORY_DEADLINE_SOCIAL_SERVICE_AGENCY,
     SUPERVISORY_DEADLINE_FOUNDATION,
     SUPERVISORY_DEADLINE_COMMUNITY_ORG,
+    crate::supervision::leaders::model::PRACTICE_BAN_TERM,
 ];
 
 /// The organization types that report (`organizations.org_type`), each with its deadline to
