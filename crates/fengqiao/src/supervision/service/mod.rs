@@ -2,6 +2,8 @@
 //! input (naming the field at fault, in Chinese and English), check the rules, authorize, write
 //! through the store.
 
+pub mod warnings;
+
 use chrono::{Datelike, NaiveDate};
 use serde::Deserialize;
 use uuid::Uuid;
@@ -253,6 +255,8 @@ pub async fn submit(
         supervisory_department_id: department.as_deref(),
     };
     store::save(&state.db, state.clock.now(), actor, &row, c, Some(&sub)).await?;
+    // The warnings engine judges the submitted figures at once (its own transactions).
+    warnings::run_for(state, row.organization_id, row.year).await?;
     Ok(load(state, id).await?)
 }
 
@@ -353,6 +357,8 @@ pub async fn decide(
         &comment,
     )
     .await?;
+    // A failed report no longer counts: the engine judges the year again.
+    warnings::run_for(state, row.organization_id, row.year).await?;
     load(state, id).await
 }
 

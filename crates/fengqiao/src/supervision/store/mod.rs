@@ -2,7 +2,9 @@
 //! UPDATE on the state it leaves (of two reviewers at once one wins, the other gets 409); every
 //! write records its audit row and outbox event in its own transaction.
 
+pub mod facts;
 mod late;
+pub mod warnings;
 pub use late::not_submitted_by;
 
 use chrono::{DateTime, NaiveDate, Utc};
