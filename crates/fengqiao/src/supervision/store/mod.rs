@@ -427,6 +427,14 @@ pub async fn demo_organizations(db: &Db, prefix: &str, limit: i64) -> AppResult<
     )
 }
 
+/// The registered funds (注册资金) of an organization, when the register has them.
+pub async fn registered_funds(db: &Db, id: Uuid) -> AppResult<Option<i64>> {
+    let row: Option<(Option<i64>,)> = with_db!(db, pool => sqlx::query_as(
+        "SELECT registered_funds_fen FROM organizations WHERE id = $1")
+        .bind(id).fetch_optional(pool).await?);
+    Ok(row.and_then(|r| r.0))
+}
+
 /// Whether an organization has any report on `year` (demo data skips it).
 pub async fn has_report(db: &Db, organization_id: Uuid, year: i32) -> AppResult<bool> {
     let n: i64 = with_db!(db, pool => sqlx::query_scalar(
