@@ -140,7 +140,10 @@ pub async fn load(db: &Db, seed: u64, today: NaiveDate) -> AppResult<()> {
             c.statements.related_party_total_fen = c.statements.total_income_fen * 2 / 5;
         }
         if !funds_shown && fate(i) == Fate::Passed {
-            if let Some(funds) = store::registered_funds(db, org.id).await?.filter(|f| *f > 4) {
+            if let Some(funds) = store::registered_funds(db, org.id)
+                .await?
+                .filter(|f| *f > 4)
+            {
                 // Net assets at half the registered funds (a red warning).
                 let s = &mut c.statements;
                 s.restricted_net_assets_fen = funds / 4;
@@ -288,16 +291,25 @@ async fn warnings(db: &Db, year: i32, today: NaiveDate) -> AppResult<()> {
         }
     }
     hits.sort_by(|a, b| {
-        (a.organization_id, a.hit.code, &a.hit.period).cmp(&(b.organization_id, b.hit.code, &b.hit.period))
+        (a.organization_id, a.hit.code, &a.hit.period).cmp(&(
+            b.organization_id,
+            b.hit.code,
+            &b.hit.period,
+        ))
     });
     let now = at(today);
     for s in diff::steps(hits, &[], |_, _| false) {
         store::warnings::apply(db, now, today, &s).await?;
     }
     let mut known = store::warnings::known(db, t).await?;
-    known.sort_by(|a, b| (a.organization_id, &a.code, &a.period).cmp(&(b.organization_id, &b.code, &b.period)));
+    known.sort_by(|a, b| {
+        (a.organization_id, &a.code, &a.period).cmp(&(b.organization_id, &b.code, &b.period))
+    });
     let yellow = super::model::warnings::Level::Yellow.key();
-    if let Some(k) = known.iter().find(|k| super::model::warnings::level_of(&k.code).key() == yellow) {
+    if let Some(k) = known
+        .iter()
+        .find(|k| super::model::warnings::level_of(&k.code).key() == yellow)
+    {
         if let Some(row) = store::warnings::get(db, k.id).await? {
             store::warnings::close(
                 db,

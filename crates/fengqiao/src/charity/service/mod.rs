@@ -10,12 +10,12 @@ mod periods;
 pub use close::{ClosePlan, close_plan, may_close};
 use periods::{checks, deadline};
 
-use crate::supervision::model::warnings::Warning;
 use super::model::{self, Application, ApplicationView, Disclosure, Kind, Plan, PlanView, rules};
 use super::store::{self, PlanDetails};
 use crate::platform::auth::{Access, Actor};
 use crate::platform::rules::Unit;
 use crate::platform::{AppError, AppResult, AppState};
+use crate::supervision::model::warnings::Warning;
 
 /// Longest text we accept (a typing guard, not a rule of law).
 pub const TEXT_MAX_CHARS: usize = 4000;

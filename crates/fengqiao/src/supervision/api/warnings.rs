@@ -12,7 +12,9 @@ use crate::platform::extract::{Json, Path, Query};
 use crate::platform::{AppError, AppResult, AppState};
 use crate::supervision::model::warnings::stored::{SupervisionWarning, WarningDetail};
 use crate::supervision::service::parse_id;
-use crate::supervision::service::warnings::{self as service, CloseBody, WarningPage, WarningQuery};
+use crate::supervision::service::warnings::{
+    self as service, CloseBody, WarningPage, WarningQuery,
+};
 
 fn wants_csv(q: &WarningQuery) -> AppResult<bool> {
     match q.format.as_deref().map(str::trim) {
@@ -112,5 +114,7 @@ pub async fn close(
     Path(id): Path<String>,
     Json(b): Json<CloseBody>,
 ) -> AppResult<Json<WarningDetail>> {
-    Ok(Json(service::close(&state, &actor, parse_id(&id)?, &b).await?))
+    Ok(Json(
+        service::close(&state, &actor, parse_id(&id)?, &b).await?,
+    ))
 }

@@ -85,7 +85,10 @@ pub struct ReportPage {
 }
 
 impl ReportPage {
-    pub fn anomaly_text(&self, a: &crate::supervision::model::warnings::reports::Anomaly) -> String {
+    pub fn anomaly_text(
+        &self,
+        a: &crate::supervision::model::warnings::reports::Anomaly,
+    ) -> String {
         match self.ctx.lang {
             crate::platform::i18n::Lang::Zh => a.zh.clone(),
             crate::platform::i18n::Lang::En => a.en.clone(),

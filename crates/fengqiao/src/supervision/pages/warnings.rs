@@ -100,7 +100,8 @@ impl WarningPage {
         }
     }
     pub fn level_name(&self, l: &Level) -> String {
-        self.ctx.t(&format!("supervision.warning.level.{}", l.key()))
+        self.ctx
+            .t(&format!("supervision.warning.level.{}", l.key()))
     }
     pub fn state_name(&self, s: &str) -> String {
         self.ctx.t(&format!("supervision.warning.state.{s}"))
@@ -164,7 +165,15 @@ pub async fn show(
     ctx: PageCtx,
     Path(id): Path<String>,
 ) -> AppResult<Response> {
-    page(&state, ctx, parse_id(&id)?, None, String::new(), StatusCode::OK).await
+    page(
+        &state,
+        ctx,
+        parse_id(&id)?,
+        None,
+        String::new(),
+        StatusCode::OK,
+    )
+    .await
 }
 
 pub async fn close(

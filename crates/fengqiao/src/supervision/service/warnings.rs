@@ -55,11 +55,7 @@ pub async fn spending_rules(state: &AppState, year: i32) -> AppResult<Option<Spe
 
 /// The charity rules over facts: spending and management cost of the facts' year, and the
 /// plan rules as of `today`.
-pub fn charity_hits(
-    rules: Option<&SpendingRules>,
-    f: &CharityFacts,
-    today: NaiveDate,
-) -> Vec<Hit> {
+pub fn charity_hits(rules: Option<&SpendingRules>, f: &CharityFacts, today: NaiveDate) -> Vec<Hit> {
     let mut w: Vec<Hit> = Vec::new();
     if let Some(rules) = rules {
         w.extend(spending::spending_ratio(rules, &f.spending));
@@ -294,7 +290,13 @@ pub async fn list(
         None => None,
         Some(s) => Some(
             Level::from_key(s)
-                .ok_or_else(|| bad("level", "级别应为 red、orange 或 yellow", "The level is red, orange or yellow"))?
+                .ok_or_else(|| {
+                    bad(
+                        "level",
+                        "级别应为 red、orange 或 yellow",
+                        "The level is red, orange or yellow",
+                    )
+                })?
                 .key(),
         ),
     };
@@ -302,12 +304,22 @@ pub async fn list(
         None => None,
         Some("open") => Some("open"),
         Some("closed") => Some("closed"),
-        Some(_) => return Err(bad("state", "状态应为 open 或 closed", "The state is open or closed")),
+        Some(_) => {
+            return Err(bad(
+                "state",
+                "状态应为 open 或 closed",
+                "The state is open or closed",
+            ));
+        }
     };
     let organization = match present(&q.organization) {
         None => None,
         Some(s) => Some(Uuid::parse_str(s).map_err(|_| {
-            bad("organization", "组织编号格式不正确", "The organization id is malformed")
+            bad(
+                "organization",
+                "组织编号格式不正确",
+                "The organization id is malformed",
+            )
         })?),
     };
     let page = parse_number("page", &q.page, 1, 10_000)?;
@@ -363,7 +375,11 @@ pub async fn close(
 ) -> AppResult<WarningDetail> {
     let reason = b.reason.trim();
     if reason.is_empty() {
-        return Err(bad("reason", "请填写关闭理由", "Give the reason for closing"));
+        return Err(bad(
+            "reason",
+            "请填写关闭理由",
+            "Give the reason for closing",
+        ));
     }
     if reason.chars().count() > REASON_MAX_CHARS {
         return Err(bad("reason", "关闭理由过长", "The reason is too long"));

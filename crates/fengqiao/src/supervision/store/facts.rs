@@ -71,7 +71,8 @@ struct PlanRow {
 }
 
 /// The statuses whose figures count: submitted or decided, not a draft nor a failed version.
-pub const COUNTED: &str = "('submitted', 'supervisory_passed', 'passed', 'passed_with_corrections')";
+pub const COUNTED: &str =
+    "('submitted', 'supervisory_passed', 'passed', 'passed_with_corrections')";
 
 /// The instant a Shanghai calendar day starts.
 fn day_start(d: NaiveDate) -> AppResult<DateTime<Utc>> {

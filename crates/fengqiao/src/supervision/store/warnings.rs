@@ -8,13 +8,13 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::facts::Target;
+use crate::platform::AppError;
 use crate::platform::AppResult;
 use crate::platform::auth::store::ScopeRow;
 use crate::platform::auth::{Actor, Listing};
 use crate::platform::db::Db;
 use crate::platform::journal::{Change, Journal};
 use crate::platform::notifications::{Notice, Notify, Recipient};
-use crate::platform::{AppError};
 use crate::supervision::model::warnings::diff::{OrgHit, Step};
 use crate::supervision::model::warnings::stored::{Known, TrailEntry, WarningRow};
 use crate::{with_db, with_tx};
@@ -131,8 +131,8 @@ pub async fn apply(db: &Db, now: DateTime<Utc>, today: NaiveDate, step: &Step) -
         }
         Step::Seen { id } => {
             // Only the day last found moves: not a change of the warning, so no audit row.
-            with_db!(db, pool => sqlx::query("UPDATE supervision_warnings SET last_seen_on = $1 WHERE id = $2 AND last_seen_on < $1")
-                .bind(today).bind(id).execute(pool).await?);
+            with_tx!(db, tx => sqlx::query("UPDATE supervision_warnings SET last_seen_on = $1 WHERE id = $2 AND last_seen_on < $1")
+                .bind(today).bind(id).execute(&mut *tx).await?.rows_affected());
             false
         }
     };
@@ -185,8 +185,10 @@ pub async fn get(db: &Db, id: Uuid) -> AppResult<Option<WarningRow>> {
     let sql = format!(
         "SELECT {ROW_COLS} FROM supervision_warnings w JOIN organizations o ON o.id = w.organization_id WHERE w.id = $1"
     );
-    Ok(with_db!(db, pool => sqlx::query_as::<_, WarningRow>(sqlx::AssertSqlSafe(sql.clone()))
-        .bind(id).fetch_optional(pool).await?))
+    Ok(
+        with_db!(db, pool => sqlx::query_as::<_, WarningRow>(sqlx::AssertSqlSafe(sql.clone()))
+        .bind(id).fetch_optional(pool).await?),
+    )
 }
 
 /// A warning's trail, oldest first.

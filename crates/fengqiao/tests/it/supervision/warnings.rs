@@ -49,8 +49,10 @@ async fn report(app: &TestApp, orgadmin: &str, officer: &str, org: Uuid, year: i
 
 async fn counts(app: &TestApp) -> (i64, i64, i64, i64) {
     (
-        app.scalar("SELECT COUNT(*) FROM supervision_warnings").await,
-        app.scalar("SELECT COUNT(*) FROM supervision_warning_actions").await,
+        app.scalar("SELECT COUNT(*) FROM supervision_warnings")
+            .await,
+        app.scalar("SELECT COUNT(*) FROM supervision_warning_actions")
+            .await,
         app.scalar("SELECT COUNT(*) FROM audit_log").await,
         app.scalar("SELECT COUNT(*) FROM notifications").await,
     )

@@ -108,7 +108,10 @@ mod tests {
     fn a_second_run_opens_nothing_and_a_closed_warning_stays_closed() {
         let org = Uuid::now_v7();
         let h = hit(org, 2025);
-        assert!(matches!(steps(vec![h.clone()], &[], |_, _| true)[..], [Step::Open(_)]));
+        assert!(matches!(
+            steps(vec![h.clone()], &[], |_, _| true)[..],
+            [Step::Open(_)]
+        ));
         let open = known(org, &h, "open");
         assert!(matches!(
             steps(vec![h.clone()], std::slice::from_ref(&open), |_, _| true)[..],
@@ -119,10 +122,19 @@ mod tests {
         // Other figures re-raise it.
         let mut other = h.clone();
         other.hit.figures = json!({"year": 2025, "deadline": "2026-06-02"});
-        assert!(matches!(steps(vec![other.clone()], &[closed], |_, _| true)[..], [Step::Reraise { .. }]));
-        assert!(matches!(steps(vec![other], &[open.clone()], |_, _| true)[..], [Step::Update { .. }]));
+        assert!(matches!(
+            steps(vec![other.clone()], &[closed], |_, _| true)[..],
+            [Step::Reraise { .. }]
+        ));
+        assert!(matches!(
+            steps(vec![other], &[open.clone()], |_, _| true)[..],
+            [Step::Update { .. }]
+        ));
         // Not found again: cleared when judged, left when not.
-        assert!(matches!(steps(vec![], std::slice::from_ref(&open), |_, _| true)[..], [Step::Clear { .. }]));
+        assert!(matches!(
+            steps(vec![], std::slice::from_ref(&open), |_, _| true)[..],
+            [Step::Clear { .. }]
+        ));
         assert!(steps(vec![], &[open], |_, _| false).is_empty());
         // The same hit twice in one run is one warning.
         assert_eq!(steps(vec![h.clone(), h], &[], |_, _| true).len(), 1);

@@ -8,7 +8,8 @@ use serde_json::json;
 
 use super::{DISCLOSURE_EMERGENCY, DISCLOSURE_FINAL, DISCLOSURE_PROGRESS, Hit, OUTSIDE_PERIOD};
 
-const SOURCE_PERIOD: &str = "慈善法 第二十五条、第二十八条（按备案方案开展募捐）；DOMAIN.md §6.2 [H]";
+const SOURCE_PERIOD: &str =
+    "慈善法 第二十五条、第二十八条（按备案方案开展募捐）；DOMAIN.md §6.2 [H]";
 const SOURCE_DISCLOSURE: &str = "慈善法 第七十八条；DOMAIN.md §0 rule 25, §6.2, §6.5 [H]";
 
 /// A campaign longer than this many months publishes progress periodically (DOMAIN.md §6.2,
@@ -142,16 +143,21 @@ pub fn disclosure_overdue(p: &PlanFacts, today: NaiveDate) -> Vec<Hit> {
     }
     let due = add_months(p.ends_on, FINAL_WITHIN_MONTHS);
     if today > due && !p.disclosures.iter().any(|(_, fin)| *fin) {
-        out.push(overdue(DISCLOSURE_FINAL, p, due, (
-            format!(
-                "募捐方案 {} 已于 {} 结束，应于 {} 前全面公开募捐情况",
-                p.filing_no, p.ends_on, due
+        out.push(overdue(
+            DISCLOSURE_FINAL,
+            p,
+            due,
+            (
+                format!(
+                    "募捐方案 {} 已于 {} 结束，应于 {} 前全面公开募捐情况",
+                    p.filing_no, p.ends_on, due
+                ),
+                format!(
+                    "Plan {} ended on {}; its full disclosure was due by {}",
+                    p.filing_no, p.ends_on, due
+                ),
             ),
-            format!(
-                "Plan {} ended on {}; its full disclosure was due by {}",
-                p.filing_no, p.ends_on, due
-            ),
-        )));
+        ));
     }
     out
 }

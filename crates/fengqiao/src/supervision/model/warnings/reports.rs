@@ -17,8 +17,7 @@ use super::{
 use crate::supervision::model::Statements;
 
 const SOURCE_FUNDS: &str = "社会团体登记管理条例 第十条、基金会管理条例 第八条（活动资金、原始基金）；DOMAIN.md §0 rules 9–10, §2.2, §2.3, §4 [H]";
-const SOURCE_INCOME: &str =
-    "资金监管预警：单一收入来源占比（省厅参数）；DOMAIN.md §4, §6.4 [L]";
+const SOURCE_INCOME: &str = "资金监管预警：单一收入来源占比（省厅参数）；DOMAIN.md §4, §6.4 [L]";
 const SOURCE_RELATED: &str = "资金监管预警：关联交易占比（省厅参数）；DOMAIN.md §4 [L]";
 const SOURCE_OVERDUE: &str = "年度工作报告报送期限；DOMAIN.md §0 rule 14, §4 [H]";
 
@@ -79,12 +78,42 @@ pub fn net_assets_below_funds(f: &ReportFacts) -> Option<Hit> {
 /// The income sources of the statement of activities, with their names.
 pub fn income_sources(s: &Statements) -> [(&'static str, &'static str, &'static str, i64); 6] {
     [
-        ("income_donations_fen", "捐赠收入", "donations", s.income_donations_fen),
-        ("income_government_fen", "政府补助收入", "government grants", s.income_government_fen),
-        ("income_services_fen", "提供服务收入", "service fees", s.income_services_fen),
-        ("income_dues_fen", "会费收入", "membership dues", s.income_dues_fen),
-        ("income_investment_fen", "投资收益", "investment income", s.income_investment_fen),
-        ("income_other_fen", "其他收入", "other income", s.income_other_fen),
+        (
+            "income_donations_fen",
+            "捐赠收入",
+            "donations",
+            s.income_donations_fen,
+        ),
+        (
+            "income_government_fen",
+            "政府补助收入",
+            "government grants",
+            s.income_government_fen,
+        ),
+        (
+            "income_services_fen",
+            "提供服务收入",
+            "service fees",
+            s.income_services_fen,
+        ),
+        (
+            "income_dues_fen",
+            "会费收入",
+            "membership dues",
+            s.income_dues_fen,
+        ),
+        (
+            "income_investment_fen",
+            "投资收益",
+            "investment income",
+            s.income_investment_fen,
+        ),
+        (
+            "income_other_fen",
+            "其他收入",
+            "other income",
+            s.income_other_fen,
+        ),
     ]
 }
 
@@ -181,8 +210,20 @@ pub struct Anomaly {
 /// change of exactly the factor is not flagged. A zero year on either side is not compared.
 pub fn anomalies(previous: &Statements, current: &Statements, factor: i64) -> Vec<Anomaly> {
     let lines = [
-        ("total_income_fen", "收入合计", "total income", previous.total_income_fen, current.total_income_fen),
-        ("total_expenses_fen", "费用合计", "total expenses", previous.total_expenses_fen, current.total_expenses_fen),
+        (
+            "total_income_fen",
+            "收入合计",
+            "total income",
+            previous.total_income_fen,
+            current.total_income_fen,
+        ),
+        (
+            "total_expenses_fen",
+            "费用合计",
+            "total expenses",
+            previous.total_expenses_fen,
+            current.total_expenses_fen,
+        ),
     ];
     lines
         .into_iter()
@@ -197,8 +238,16 @@ pub fn anomalies(previous: &Statements, current: &Statements, factor: i64) -> Ve
             previous_fen: p,
             current_fen: c,
             factor,
-            zh: format!("{zh}由上年 {} 元变为 {} 元，变化超过 {factor} 倍", yuan(p), yuan(c)),
-            en: format!("{en} went from {} yuan last year to {} yuan, a change of more than {factor} times", yuan(p), yuan(c)),
+            zh: format!(
+                "{zh}由上年 {} 元变为 {} 元，变化超过 {factor} 倍",
+                yuan(p),
+                yuan(c)
+            ),
+            en: format!(
+                "{en} went from {} yuan last year to {} yuan, a change of more than {factor} times",
+                yuan(p),
+                yuan(c)
+            ),
         })
         .collect()
 }
@@ -278,7 +327,10 @@ mod tests {
             total_income_fen: 1000,
             ..Default::default()
         });
-        assert_eq!(related_party_share(&over, &R).unwrap().level, super::super::Level::Orange);
+        assert_eq!(
+            related_party_share(&over, &R).unwrap().level,
+            super::super::Level::Orange
+        );
         let no_income = facts(Statements {
             related_party_total_fen: 1,
             ..Default::default()
