@@ -139,19 +139,21 @@ pub async fn load(db: &Db, seed: u64, today: NaiveDate) -> AppResult<()> {
             // Related-party transactions of 40 % of the year's income (an orange warning).
             c.statements.related_party_total_fen = c.statements.total_income_fen * 2 / 5;
         }
-        if !funds_shown && fate(i) == Fate::Passed {
-            if let Some(funds) = store::registered_funds(db, org.id)
+        let funds = if !funds_shown && fate(i) == Fate::Passed {
+            store::registered_funds(db, org.id)
                 .await?
                 .filter(|f| *f > 4)
-            {
-                // Net assets at half the registered funds (a red warning).
-                let s = &mut c.statements;
-                s.restricted_net_assets_fen = funds / 4;
-                s.unrestricted_net_assets_fen = funds / 4;
-                s.total_net_assets_fen = funds / 4 * 2;
-                s.total_assets_fen = s.total_liabilities_fen + s.total_net_assets_fen;
-                funds_shown = true;
-            }
+        } else {
+            None
+        };
+        if let Some(funds) = funds {
+            // Net assets at half the registered funds (a red warning).
+            let s = &mut c.statements;
+            s.restricted_net_assets_fen = funds / 4;
+            s.unrestricted_net_assets_fen = funds / 4;
+            s.total_net_assets_fen = funds / 4 * 2;
+            s.total_assets_fen = s.total_liabilities_fen + s.total_net_assets_fen;
+            funds_shown = true;
         }
         let first_id = id(&mut d, at(date(3, 1)));
         let second_id = id(&mut d, at(date(7, 1)));
@@ -306,11 +308,12 @@ async fn warnings(db: &Db, year: i32, today: NaiveDate) -> AppResult<()> {
         (a.organization_id, &a.code, &a.period).cmp(&(b.organization_id, &b.code, &b.period))
     });
     let yellow = super::model::warnings::Level::Yellow.key();
-    if let Some(k) = known
+    let first_yellow = known
         .iter()
-        .find(|k| super::model::warnings::level_of(&k.code).key() == yellow)
-    {
-        if let Some(row) = store::warnings::get(db, k.id).await? {
+        .find(|k| super::model::warnings::level_of(&k.code).key() == yellow);
+    if let Some(k) = first_yellow {
+        let row = store::warnings::get(db, k.id).await?;
+        if let Some(row) = row {
             store::warnings::close(
                 db,
                 now,

@@ -118,7 +118,7 @@ mod tests {
             [Step::Seen { .. }]
         ));
         let closed = known(org, &h, "closed");
-        assert!(steps(vec![h.clone()], &[closed.clone()], |_, _| true).is_empty());
+        assert!(steps(vec![h.clone()], std::slice::from_ref(&closed), |_, _| true).is_empty());
         // Other figures re-raise it.
         let mut other = h.clone();
         other.hit.figures = json!({"year": 2025, "deadline": "2026-06-02"});
@@ -127,7 +127,7 @@ mod tests {
             [Step::Reraise { .. }]
         ));
         assert!(matches!(
-            steps(vec![other], &[open.clone()], |_, _| true)[..],
+            steps(vec![other], std::slice::from_ref(&open), |_, _| true)[..],
             [Step::Update { .. }]
         ));
         // Not found again: cleared when judged, left when not.
