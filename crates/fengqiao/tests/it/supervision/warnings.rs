@@ -188,3 +188,37 @@ async fn a_foundation_under_its_spending_ratio_gets_a_red_warning_that_an_office
     })
     .await;
 }
+
+/// The demo data (issue 9): warnings at each level on the demo reports, one closed with its
+/// reason; loading it again adds nothing.
+#[tokio::test]
+async fn the_demo_has_warnings_at_each_level_and_one_closed() {
+    each_backend(|app: TestApp| async move {
+        for i in 0..8u64 {
+            let (org, _) = organization(&app, &format!("演示预警组织{i}"), "330106", 7300 + i, "2019-05-01", None).await;
+            let w = async {
+                fengqiao::with_tx!(&app.state.db, tx => {
+                    sqlx::query("UPDATE organizations SET registered_funds_fen = 30000000 WHERE id = $1")
+                        .bind(org).execute(&mut *tx).await?;
+                });
+                Ok::<(), sqlx::Error>(())
+            };
+            w.await.unwrap();
+        }
+        let today = "2026-11-27".parse().unwrap();
+        fengqiao::supervision::demo::load(&app.state.db, 2018, today).await.unwrap();
+        for sql in [
+            "SELECT COUNT(*) FROM supervision_warnings WHERE level = 'red'",
+            "SELECT COUNT(*) FROM supervision_warnings WHERE level = 'orange'",
+            "SELECT COUNT(*) FROM supervision_warnings WHERE level = 'yellow'",
+        ] {
+            assert!(app.scalar(sql).await >= 1, "{sql}");
+        }
+        assert_eq!(app.scalar("SELECT COUNT(*) FROM supervision_warnings WHERE state = 'closed' AND close_reason IS NOT NULL").await, 1);
+        let before = app.scalar("SELECT COUNT(*) FROM supervision_warnings").await;
+        fengqiao::supervision::demo::load(&app.state.db, 2018, today).await.unwrap();
+        assert_eq!(app.scalar("SELECT COUNT(*) FROM supervision_warnings").await, before);
+        app
+    })
+    .await;
+}
