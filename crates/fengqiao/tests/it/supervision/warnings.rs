@@ -222,3 +222,72 @@ async fn the_demo_has_warnings_at_each_level_and_one_closed() {
     })
     .await;
 }
+
+/// DOMAIN.md §4 (the parameter `supervision.warning.anomaly_factor`, 3 from 2016): income more
+/// than three times last year's is flagged to the reviewer on the report's page, not to the
+/// organization; expenses that did not change are not.
+#[tokio::test]
+async fn the_reviewer_sees_cross_year_anomalies() {
+    each_backend(|app: TestApp| async move {
+        let (org, _) = organization(
+            &app,
+            "西湖区跨年异常协会",
+            "330106",
+            7401,
+            "2020-03-01",
+            None,
+        )
+        .await;
+        fengqiao::testkit::act_for(&app.state.db, "orgadmin", org)
+            .await
+            .unwrap();
+        let orgadmin = app.token("orgadmin").await;
+        let xihu = app.token("xihu").await;
+        report(
+            &app,
+            &orgadmin,
+            &xihu,
+            org,
+            2024,
+            &content(50_000_000, 100_000_000, 50_000_000, 10_000_000),
+        )
+        .await;
+        let id = draft(&app, &orgadmin, org, 2025).await;
+        let (s, v) = submit(
+            &app,
+            &orgadmin,
+            &id,
+            &content(50_000_000, 300_000_002, 50_000_000, 10_000_000),
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        let page = |token: String| {
+            let url = app.url(&format!("/supervision/annual-reports/{id}"));
+            async move {
+                TestApp::client()
+                    .get(url)
+                    .bearer_auth(token)
+                    .send()
+                    .await
+                    .unwrap()
+                    .text()
+                    .await
+                    .unwrap()
+            }
+        };
+        let officer = page(xihu.clone()).await;
+        assert!(officer.contains("id=\"anomalies\""), "{officer}");
+        assert!(
+            officer.contains("data-field=\"total_income_fen\""),
+            "{officer}"
+        );
+        assert!(
+            !officer.contains("data-field=\"total_expenses_fen\""),
+            "{officer}"
+        );
+        let own = page(orgadmin.clone()).await;
+        assert!(!own.contains("id=\"anomalies\""), "{own}");
+        app
+    })
+    .await;
+}
