@@ -9,7 +9,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use super::{draft, organization, submit};
+use super::{d, draft, organization, submit};
 use crate::{TestApp, assert_problem, each_backend};
 
 /// Statements that add up and balance: net assets `na` (all unrestricted, no liabilities),
@@ -287,6 +287,48 @@ async fn the_reviewer_sees_cross_year_anomalies() {
         );
         let own = page(orgadmin.clone()).await;
         assert!(!own.contains("id=\"anomalies\""), "{own}");
+        app
+    })
+    .await;
+}
+
+/// The §6.4 table is data by date (migration 0022): a new version applies from its effective
+/// date on, and the year before is still judged by the old one. Two nightly runs at once write
+/// each warning once (the unique key on organization, rule and period decides).
+#[tokio::test]
+async fn the_table_is_read_by_date_and_concurrent_runs_write_once() {
+    each_backend(|app: TestApp| async move {
+        let w = async {
+            fengqiao::with_tx!(&app.state.db, tx => {
+                sqlx::query("INSERT INTO supervision_spending_bands (effective_from, row_no, charity, public_fundraising, foundation, \
+                             net_assets_from_yuan, net_assets_below_yuan, basis, min_spending_permille, min_spending_of_income_permille, \
+                             max_management_permille, source) VALUES ($1, 1, $2, $3, $3, NULL, NULL, 'net_assets', 100, NULL, NULL, '测试版本')")
+                    .bind(d("2026-01-01")).bind(false).bind(true).execute(&mut *tx).await?;
+            });
+            Ok::<(), sqlx::Error>(())
+        };
+        w.await.unwrap();
+        let bands = |on: &'static str| fengqiao::supervision::store::facts::spending_bands(&app.state.db, d(on));
+        let old = bands("2025-12-31").await.unwrap();
+        assert_eq!(old.len(), 12);
+        assert_eq!(old[11].min_spending_permille, 80);
+        let new = bands("2026-01-01").await.unwrap();
+        assert_eq!(new.len(), 1);
+        assert_eq!(new[0].min_spending_permille, 100);
+        assert!(bands("2016-08-31").await.unwrap().is_empty(), "before the first table, none");
+
+        for i in 0..3u64 {
+            organization(&app, &format!("并发预警协会{i}"), "330106", 7500 + i, "2020-03-01", None).await;
+        }
+        let (a, b) = tokio::join!(
+            fengqiao::supervision::service::warnings::run_nightly(&app.state),
+            fengqiao::supervision::service::warnings::run_nightly(&app.state)
+        );
+        let (a, b) = (a.unwrap(), b.unwrap());
+        let rows = app.scalar("SELECT COUNT(*) FROM supervision_warnings").await;
+        assert_eq!(rows, 6, "two years overdue for each of three");
+        assert_eq!(a.opened + b.opened, 6, "{a:?} {b:?}");
+        assert_eq!(app.scalar("SELECT COUNT(*) FROM supervision_warning_actions").await, 6);
         app
     })
     .await;
