@@ -58,7 +58,7 @@ async fn counts(app: &TestApp) -> (i64, i64, i64, i64) {
     )
 }
 
-/// DOMAIN.md §2.3 (基金会管理条例 Art. 29, the 非公募 row of migration 0022's table): spending
+/// DOMAIN.md §2.3 (基金会管理条例 Art. 29, the 非公募 row of migration 0023's table): spending
 /// at least 8 % of last year-end net assets, the net assets from the passed report on 2024.
 /// ¥5,000,000 × 8 % = ¥400,000: ¥399,999.99 is under — red.
 #[tokio::test]
@@ -292,7 +292,7 @@ async fn the_reviewer_sees_cross_year_anomalies() {
     .await;
 }
 
-/// The §6.4 table is data by date (migration 0022): a new version applies from its effective
+/// The §6.4 table is data by date (migration 0023): a new version applies from its effective
 /// date on, and the year before is still judged by the old one. Two nightly runs at once write
 /// each warning once (the unique key on organization, rule and period decides).
 #[tokio::test]

@@ -1,5 +1,5 @@
 //! Boundary tests of the §6.4 spending rules (DOMAIN.md §6.4, §0 rule 26; §2.3), moved from the
-//! charity module with the table now passed in as data (the rows of migration 0022).
+//! charity module with the table now passed in as data (the rows of migration 0023).
 
 use super::*;
 
@@ -30,7 +30,7 @@ fn row(
     }
 }
 
-/// The table of migration 0022 (in force from 2016-09-01).
+/// The table of migration 0023 (in force from 2016-09-01).
 pub(crate) fn rules_2016() -> SpendingRules {
     use Basis::{LastYearIncome as I, NetAssets as N};
     let m = |v: i64| Some(v * YUAN_M);

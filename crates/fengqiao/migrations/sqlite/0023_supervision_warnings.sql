@@ -5,11 +5,11 @@
 -- with a trail of actions until it is closed with a reason. Also the §6.4 table of spending
 -- floors and management-cost caps as data with its source and effective date, and the rule
 -- parameters the engine reads by date.
--- Kept column-for-column in step with the other backend's 0022.
+-- Kept column-for-column in step with the other backend's 0023.
 
 CREATE TABLE supervision_warnings (
-    id               UUID PRIMARY KEY,
-    organization_id  UUID NOT NULL REFERENCES organizations (id),
+    id               BLOB PRIMARY KEY,
+    organization_id  BLOB NOT NULL REFERENCES organizations (id),
     -- The organization's region, for the access check and the officers' task list.
     region_code      TEXT NOT NULL REFERENCES regions (code),
     -- Stable rule code, e.g. `charity.spending_ratio`, `supervision.net_assets_below_funds`.
@@ -27,11 +27,11 @@ CREATE TABLE supervision_warnings (
     clears_en        TEXT NOT NULL,
     source           TEXT NOT NULL,
     state            TEXT NOT NULL CHECK (state IN ('open', 'closed')),
-    opened_at        TIMESTAMPTZ NOT NULL,
+    opened_at        TEXT NOT NULL,
     -- The day the rule last found it (Asia/Shanghai).
-    last_seen_on     DATE NOT NULL,
-    closed_at        TIMESTAMPTZ,
-    closed_by        UUID,
+    last_seen_on     TEXT NOT NULL,
+    closed_at        TEXT,
+    closed_by        BLOB,
     close_reason     TEXT,
     CONSTRAINT supervision_warnings_key UNIQUE (organization_id, code, period),
     CHECK ((state = 'open') = (closed_at IS NULL))
@@ -41,12 +41,12 @@ CREATE INDEX supervision_warnings_region ON supervision_warnings (region_code, s
 -- The trail: opened, re-raised (the rule hit again with other figures after closing), note,
 -- closed (with its reason). `actor_id` NULL: the engine.
 CREATE TABLE supervision_warning_actions (
-    id          UUID PRIMARY KEY,
-    warning_id  UUID NOT NULL REFERENCES supervision_warnings (id),
+    id          BLOB PRIMARY KEY,
+    warning_id  BLOB NOT NULL REFERENCES supervision_warnings (id),
     action      TEXT NOT NULL CHECK (action IN ('opened', 'reraised', 'note', 'closed')),
     note        TEXT NOT NULL DEFAULT '',
-    actor_id    UUID,
-    at          TIMESTAMPTZ NOT NULL
+    actor_id    BLOB,
+    at          TEXT NOT NULL
 );
 CREATE INDEX supervision_warning_actions_warning ON supervision_warning_actions (warning_id, at);
 
@@ -57,13 +57,13 @@ CREATE INDEX supervision_warning_actions_warning ON supervision_warning_actions 
 -- not the §6.4 management cost (NULL: no cap judged). Net-asset bounds in yuan (from inclusive,
 -- below exclusive; NULL: open), shares in per mille.
 CREATE TABLE supervision_spending_bands (
-    effective_from                 DATE NOT NULL,
+    effective_from                 TEXT NOT NULL,
     row_no                         INTEGER NOT NULL,
     charity                        BOOLEAN NOT NULL,
     public_fundraising             BOOLEAN NOT NULL,
     foundation                     BOOLEAN NOT NULL,
-    net_assets_from_yuan           BIGINT,
-    net_assets_below_yuan          BIGINT,
+    net_assets_from_yuan           INTEGER,
+    net_assets_below_yuan          INTEGER,
     -- last_year_income 上年总收入 | net_assets 上年末净资产
     basis                          TEXT NOT NULL CHECK (basis IN ('last_year_income', 'net_assets')),
     min_spending_permille          INTEGER NOT NULL,
@@ -75,18 +75,18 @@ CREATE TABLE supervision_spending_bands (
 );
 
 INSERT INTO supervision_spending_bands VALUES
-('2016-09-01', 1, TRUE, TRUE, TRUE, NULL, NULL, 'last_year_income', 700, NULL, 100, '慈善法 第六十一条；DOMAIN.md §6.4 [H]'),
-('2016-09-01', 2, TRUE, TRUE, FALSE, NULL, NULL, 'last_year_income', 700, NULL, 130, '关于慈善组织开展慈善活动年度支出和管理费用的规定（2016-10）；DOMAIN.md §6.4 [H]'),
-('2016-09-01', 3, TRUE, FALSE, TRUE, 60000000, NULL, 'net_assets', 60, NULL, 120, '关于慈善组织开展慈善活动年度支出和管理费用的规定（2016-10）；DOMAIN.md §6.4 [M]'),
-('2016-09-01', 4, TRUE, FALSE, TRUE, 8000000, 60000000, 'net_assets', 60, NULL, 130, '关于慈善组织开展慈善活动年度支出和管理费用的规定（2016-10）；DOMAIN.md §6.4 [M]'),
-('2016-09-01', 5, TRUE, FALSE, TRUE, 4000000, 8000000, 'net_assets', 70, NULL, 150, '关于慈善组织开展慈善活动年度支出和管理费用的规定（2016-10）；DOMAIN.md §6.4 [M]'),
-('2016-09-01', 6, TRUE, FALSE, TRUE, NULL, 4000000, 'net_assets', 80, NULL, 200, '关于慈善组织开展慈善活动年度支出和管理费用的规定（2016-10）；DOMAIN.md §6.4 [M]'),
-('2016-09-01', 7, TRUE, FALSE, FALSE, 10000000, NULL, 'net_assets', 60, NULL, 130, '关于慈善组织开展慈善活动年度支出和管理费用的规定（2016-10）；DOMAIN.md §6.4 [H]'),
-('2016-09-01', 8, TRUE, FALSE, FALSE, 5000000, 10000000, 'net_assets', 70, NULL, 140, '关于慈善组织开展慈善活动年度支出和管理费用的规定（2016-10）；DOMAIN.md §6.4 [H]'),
-('2016-09-01', 9, TRUE, FALSE, FALSE, 1000000, 5000000, 'net_assets', 80, NULL, 150, '关于慈善组织开展慈善活动年度支出和管理费用的规定（2016-10）；DOMAIN.md §6.4 [H]'),
-('2016-09-01', 10, TRUE, FALSE, FALSE, NULL, 1000000, 'net_assets', 80, 500, 200, '关于慈善组织开展慈善活动年度支出和管理费用的规定（2016-10）；DOMAIN.md §6.4 [H]'),
-('2016-09-01', 11, FALSE, TRUE, TRUE, NULL, NULL, 'last_year_income', 700, NULL, NULL, '基金会管理条例 第二十九条：公募基金会每年用于公益事业的支出不得低于上一年总收入的70%；DOMAIN.md §2.3 [H]'),
-('2016-09-01', 12, FALSE, FALSE, TRUE, NULL, NULL, 'net_assets', 80, NULL, NULL, '基金会管理条例 第二十九条：非公募基金会每年用于公益事业的支出不得低于上一年基金余额的8%；DOMAIN.md §2.3 [H]');
+('2016-09-01', 1, 1, 1, 1, NULL, NULL, 'last_year_income', 700, NULL, 100, '慈善法 第六十一条；DOMAIN.md §6.4 [H]'),
+('2016-09-01', 2, 1, 1, 0, NULL, NULL, 'last_year_income', 700, NULL, 130, '关于慈善组织开展慈善活动年度支出和管理费用的规定（2016-10）；DOMAIN.md §6.4 [H]'),
+('2016-09-01', 3, 1, 0, 1, 60000000, NULL, 'net_assets', 60, NULL, 120, '关于慈善组织开展慈善活动年度支出和管理费用的规定（2016-10）；DOMAIN.md §6.4 [M]'),
+('2016-09-01', 4, 1, 0, 1, 8000000, 60000000, 'net_assets', 60, NULL, 130, '关于慈善组织开展慈善活动年度支出和管理费用的规定（2016-10）；DOMAIN.md §6.4 [M]'),
+('2016-09-01', 5, 1, 0, 1, 4000000, 8000000, 'net_assets', 70, NULL, 150, '关于慈善组织开展慈善活动年度支出和管理费用的规定（2016-10）；DOMAIN.md §6.4 [M]'),
+('2016-09-01', 6, 1, 0, 1, NULL, 4000000, 'net_assets', 80, NULL, 200, '关于慈善组织开展慈善活动年度支出和管理费用的规定（2016-10）；DOMAIN.md §6.4 [M]'),
+('2016-09-01', 7, 1, 0, 0, 10000000, NULL, 'net_assets', 60, NULL, 130, '关于慈善组织开展慈善活动年度支出和管理费用的规定（2016-10）；DOMAIN.md §6.4 [H]'),
+('2016-09-01', 8, 1, 0, 0, 5000000, 10000000, 'net_assets', 70, NULL, 140, '关于慈善组织开展慈善活动年度支出和管理费用的规定（2016-10）；DOMAIN.md §6.4 [H]'),
+('2016-09-01', 9, 1, 0, 0, 1000000, 5000000, 'net_assets', 80, NULL, 150, '关于慈善组织开展慈善活动年度支出和管理费用的规定（2016-10）；DOMAIN.md §6.4 [H]'),
+('2016-09-01', 10, 1, 0, 0, NULL, 1000000, 'net_assets', 80, 500, 200, '关于慈善组织开展慈善活动年度支出和管理费用的规定（2016-10）；DOMAIN.md §6.4 [H]'),
+('2016-09-01', 11, 0, 1, 1, NULL, NULL, 'last_year_income', 700, NULL, NULL, '基金会管理条例 第二十九条：公募基金会每年用于公益事业的支出不得低于上一年总收入的70%；DOMAIN.md §2.3 [H]'),
+('2016-09-01', 12, 0, 0, 1, NULL, NULL, 'net_assets', 80, NULL, NULL, '基金会管理条例 第二十九条：非公募基金会每年用于公益事业的支出不得低于上一年基金余额的8%；DOMAIN.md §2.3 [H]');
 
 INSERT INTO rule_parameters (key, effective_from, value, unit, source, note) VALUES
 ('supervision.warning.management_cap_waiver', '2016-09-01', 200000, 'yuan',
