@@ -6,6 +6,8 @@
 
 #[path = "journeys/credit.rs"]
 mod credit;
+#[path = "journeys/warnings.rs"]
+mod warnings;
 
 use std::future::Future;
 use std::pin::Pin;

@@ -1,7 +1,10 @@
 //! Demo annual reports: a year of reports for the demo organizations of 杭州 — most submitted in
 //! time and passed, some late, one never submitted, one failed and then corrected (its old
 //! version kept), one waiting for its review. The same seed gives the same data; an
-//! organization that has a report on the year is skipped.
+//! organization that has a report on the year is skipped. Then the warnings engine judges
+//! those reports ([`warnings`]): warnings at each level (the related-party transactions of one
+//! report and the net assets of one under its registered funds are made to show them), one closed
+//! with its reason; skipped when the region has warnings already.
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use uuid::Uuid;
@@ -129,8 +132,29 @@ pub async fn load(db: &Db, seed: u64, today: NaiveDate) -> AppResult<()> {
     let orgs = store::demo_organizations(db, "3301%", ORGANIZATIONS).await?;
     let next = year + 1;
     let date = |m: u32, day: u32| NaiveDate::from_ymd_opt(next, m, day).unwrap_or_default();
+    let mut funds_shown = false;
     for (i, org) in orgs.iter().enumerate() {
-        let c = content(&mut d);
+        let mut c = content(&mut d);
+        if i == 4 {
+            // Related-party transactions of 40 % of the year's income (an orange warning).
+            c.statements.related_party_total_fen = c.statements.total_income_fen * 2 / 5;
+        }
+        let funds = if !funds_shown && fate(i) == Fate::Passed {
+            store::registered_funds(db, org.id)
+                .await?
+                .filter(|f| *f > 4)
+        } else {
+            None
+        };
+        if let Some(funds) = funds {
+            // Net assets at half the registered funds (a red warning).
+            let s = &mut c.statements;
+            s.restricted_net_assets_fen = funds / 4;
+            s.unrestricted_net_assets_fen = funds / 4;
+            s.total_net_assets_fen = funds / 4 * 2;
+            s.total_assets_fen = s.total_liabilities_fen + s.total_net_assets_fen;
+            funds_shown = true;
+        }
         let first_id = id(&mut d, at(date(3, 1)));
         let second_id = id(&mut d, at(date(7, 1)));
         if store::has_report(db, org.id, year).await? {
@@ -202,6 +226,102 @@ pub async fn load(db: &Db, seed: u64, today: NaiveDate) -> AppResult<()> {
                 ..row.clone()
             };
             store::insert_demo(db, &corrected, &c).await?;
+        }
+    }
+    warnings(db, year, today).await
+}
+
+/// The warnings engine over the demo reports of 杭州 on `year` (the report and spending rules;
+/// overdue reports are left to the nightly run), then one yellow warning closed with its reason.
+async fn warnings(db: &Db, year: i32, today: NaiveDate) -> AppResult<()> {
+    use super::model::rules as keys;
+    use super::model::warnings::diff::{self, OrgHit};
+    use super::model::warnings::reports::{self, ReportFacts, ReportRules};
+    use super::model::warnings::spending::SpendingRules;
+    use super::store::facts::{self, Target};
+
+    let t = Target::region("3301%");
+    if !store::warnings::known(db, t).await?.is_empty() {
+        return Ok(());
+    }
+    let table = crate::platform::rules::store::load(db).await?;
+    let Some(on) = NaiveDate::from_ymd_opt(year, 12, 31) else {
+        return Ok(());
+    };
+    let bands = facts::spending_bands(db, on).await?;
+    let rules = if bands.is_empty() {
+        None
+    } else {
+        Some(SpendingRules {
+            bands,
+            management_cap_waiver_fen: table.fen_on(keys::MANAGEMENT_CAP_WAIVER, on)?,
+        })
+    };
+    let mut hits = Vec::new();
+    for f in facts::facts_of(db, t, year).await? {
+        for hit in super::service::warnings::charity_hits(rules.as_ref(), &f, today) {
+            hits.push(OrgHit {
+                organization_id: f.organization_id,
+                region_code: f.region_code.clone(),
+                hit,
+            });
+        }
+    }
+    let rr = ReportRules {
+        income_source_share_permille: i64::from(table.permille_on(keys::INCOME_SOURCE_SHARE, on)?),
+        related_party_share_permille: i64::from(table.permille_on(keys::RELATED_PARTY_SHARE, on)?),
+    };
+    for ((org, _), r) in facts::reported_years(db, t, year, year).await? {
+        let f = ReportFacts {
+            year,
+            registered_funds_fen: r.registered_funds_fen,
+            statements: r.statements,
+        };
+        for hit in [
+            reports::net_assets_below_funds(&f),
+            reports::income_source_share(&f, &rr),
+            reports::related_party_share(&f, &rr),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            hits.push(OrgHit {
+                organization_id: org,
+                region_code: r.region_code.clone(),
+                hit,
+            });
+        }
+    }
+    hits.sort_by(|a, b| {
+        (a.organization_id, a.hit.code, &a.hit.period).cmp(&(
+            b.organization_id,
+            b.hit.code,
+            &b.hit.period,
+        ))
+    });
+    let now = at(today);
+    for s in diff::steps(hits, &[], |_, _| false) {
+        store::warnings::apply(db, now, today, &s).await?;
+    }
+    let mut known = store::warnings::known(db, t).await?;
+    known.sort_by(|a, b| {
+        (a.organization_id, &a.code, &a.period).cmp(&(b.organization_id, &b.code, &b.period))
+    });
+    let yellow = super::model::warnings::Level::Yellow.key();
+    let first_yellow = known
+        .iter()
+        .find(|k| super::model::warnings::level_of(&k.code).key() == yellow);
+    if let Some(k) = first_yellow {
+        let row = store::warnings::get(db, k.id).await?;
+        if let Some(row) = row {
+            store::warnings::close(
+                db,
+                now,
+                &crate::platform::auth::Actor::System,
+                &row,
+                "已核实：主要收入来自三年期政府购买服务合同，收入结构已在年报中说明 / checked: the main income is a three-year government service contract, explained in the report",
+            )
+            .await?;
         }
     }
     Ok(())

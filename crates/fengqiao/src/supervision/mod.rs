@@ -5,6 +5,12 @@
 //! fail; a correction is a new version, the old kept. The published parts of passed reports are
 //! public. [`late_reporters`] is the one function the credit module asks.
 //!
+//! Second part: the warnings engine (资金监管预警, DOMAIN.md §6.4, §4, rules 14, 25, 26): pure
+//! rules in [`model::warnings`], facts and stored warnings in [`store::facts`] and
+//! [`store::warnings`], the runs (nightly, a scheduler job; and for one organization when its
+//! report is submitted or decided) in [`service::warnings`]; each warning is a task for the
+//! officers of the organization's region until closed with a reason.
+//!
 //! Leader management (负责人管理: measures about leaders, departure audits, 述职) is in
 //! [`leaders`]; [`leaders::departure_audit_on_file`] is what registration asks of a change of
 //! legal representative.
@@ -25,7 +31,7 @@ use crate::platform::auth::store::ScopeRow;
 use crate::platform::auth::{Access, ObjectType, Role, Scope};
 use crate::platform::module::{DemoContext, Module, NavEntry};
 use crate::platform::routes::Routes;
-use crate::platform::scheduler::BoxFuture;
+use crate::platform::scheduler::{BoxFuture, Job};
 use crate::platform::{AppResult, AppState};
 
 /// The organization's side: an org_admin acting for an organization bound to him.
@@ -75,6 +81,50 @@ fn report_scope<'a>(
     })
 }
 
+/// Who reads warnings: officers and inspectors of their region, an org_admin those of his
+/// organizations.
+pub const WARNING_READERS: &[Role] = &[
+    Role::OrgAdmin,
+    Role::StreetOfficer,
+    Role::CountyOfficer,
+    Role::CityOfficer,
+    Role::ProvinceOfficer,
+    Role::Inspector,
+];
+
+/// A supervision warning by its id: the organization's region and the organization.
+pub static WARNING: ObjectType = ObjectType {
+    name: "supervision.warning",
+    resolve: warning_scope,
+};
+
+fn warning_scope<'a>(
+    state: &'a AppState,
+    id: &'a str,
+) -> BoxFuture<'a, AppResult<Option<ScopeRow>>> {
+    Box::pin(async move {
+        match uuid::Uuid::parse_str(id) {
+            Ok(id) => store::warnings::scope(&state.db, id).await,
+            Err(_) => Ok(None),
+        }
+    })
+}
+
+const fn warning(roles: &'static [Role]) -> Access {
+    Access::scoped(roles, Scope::Object(&WARNING, "id"))
+}
+
+/// How often the warnings run (nightly; idempotent, so a run twice a day adds nothing).
+pub const WARNINGS_RUN: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
+
+fn run_warnings(state: AppState) -> BoxFuture<'static, anyhow::Result<()>> {
+    Box::pin(async move {
+        let out = service::warnings::run_nightly(&state).await?;
+        tracing::info!(?out, "supervision warnings run");
+        Ok(())
+    })
+}
+
 const fn report(roles: &'static [Role]) -> Access {
     Access::scoped(roles, Scope::Object(&ANNUAL_REPORT, "id"))
 }
@@ -85,12 +135,25 @@ pub const MODULE: Module = Module {
         "supervision",
         "社会组织监管：年度工作报告、财务报表及其审查 Supervision: annual work reports, financial statements and their review",
     )],
-    nav: &[NavEntry::for_roles(
-        55,
-        "nav.annual_reports",
-        "/supervision/annual-reports",
-        READERS,
-    )],
+    nav: &[
+        NavEntry::for_roles(
+            55,
+            "nav.annual_reports",
+            "/supervision/annual-reports",
+            READERS,
+        ),
+        NavEntry::for_roles(
+            56,
+            "nav.supervision_warnings",
+            "/supervision/warnings",
+            WARNING_READERS,
+        ),
+    ],
+    jobs: &[Job {
+        name: "supervision.warnings",
+        period: WARNINGS_RUN,
+        run: run_warnings,
+    }],
     demo: Some(load_demo),
     ..Module::new("supervision", routes)
 };
@@ -117,6 +180,27 @@ pub fn routes() -> Routes {
         )
         .api(report(DECIDERS), routes!(api::decide))
         .api(report(ORG_SIDE), routes!(api::new_version))
+        .api(Access::roles(WARNING_READERS), routes!(api::warnings::list))
+        .api(warning(WARNING_READERS), routes!(api::warnings::get_one))
+        .api(warning(DECIDERS), routes!(api::warnings::close))
+        .page(
+            "/supervision/warnings",
+            &["GET"],
+            Access::roles(WARNING_READERS),
+            get(pages::warnings::list),
+        )
+        .page(
+            "/supervision/warnings/{id}",
+            &["GET"],
+            warning(WARNING_READERS),
+            get(pages::warnings::show),
+        )
+        .page(
+            "/supervision/warnings/{id}/close",
+            &["POST"],
+            warning(DECIDERS),
+            post(pages::warnings::close),
+        )
         .page(
             "/supervision/annual-reports",
             &["GET"],

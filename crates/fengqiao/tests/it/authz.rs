@@ -14,6 +14,8 @@ struct CharityRecords {
     filing_no: String,
     /// The charity's annual report on 2025, submitted (the supervision module).
     annual_report: String,
+    /// A warning of the charity (the supervision module's warnings engine).
+    warning: String,
 }
 
 /// A record in 滨江区 for each kind of path parameter (`{uscc}`: an organization there, named
@@ -29,6 +31,8 @@ fn fill(
         url::form_urlencoded::byte_serialize(charity.filing_no.as_bytes()).collect();
     let id = if path.contains("/charity/applications/") {
         charity.application.as_str()
+    } else if path.contains("/supervision/warnings/") {
+        charity.warning.as_str()
     } else if path.contains("/annual-reports/") {
         charity.annual_report.as_str()
     } else if path.contains("/applications/") || path.contains("/publicity/") {
@@ -174,6 +178,7 @@ async fn charity_records(app: &TestApp) -> CharityRecords {
     let application = uuid::Uuid::now_v7();
     let plan = uuid::Uuid::now_v7();
     let annual_report = uuid::Uuid::now_v7();
+    let warning = uuid::Uuid::now_v7();
     let filing_no = "浙民募备[2026]0099".to_string();
     let now = chrono::Utc::now();
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
@@ -193,6 +198,10 @@ async fn charity_records(app: &TestApp) -> CharityRecords {
             sqlx::query("INSERT INTO annual_reports (id, organization_id, region_code, year, version, status, created_at, updated_at) \
                          VALUES ($1, $2, '330108', 2025, 1, 'submitted', $3, $3)")
                 .bind(annual_report).bind(org).bind(now).execute(&mut *tx).await?;
+            sqlx::query("INSERT INTO supervision_warnings (id, organization_id, region_code, code, period, level, figures, summary_zh, summary_en, \
+                         clears_zh, clears_en, source, state, opened_at, last_seen_on) \
+                         VALUES ($1, $2, '330108', 'supervision.report_overdue', '2024', 'orange', '{}', '路由巡检', 'walk', '报送', 'submit', 'DOMAIN.md §4', 'open', $3, $4)")
+                .bind(warning).bind(org).bind(now).bind(today).execute(&mut *tx).await?;
         });
         Ok::<(), sqlx::Error>(())
     };
@@ -201,6 +210,7 @@ async fn charity_records(app: &TestApp) -> CharityRecords {
         application: application.to_string(),
         filing_no,
         annual_report: annual_report.to_string(),
+        warning: warning.to_string(),
     }
 }
 

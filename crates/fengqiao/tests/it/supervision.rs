@@ -10,6 +10,8 @@ use uuid::Uuid;
 
 use crate::{TestApp, each_backend};
 
+mod warnings;
+
 fn d(s: &str) -> NaiveDate {
     s.parse().unwrap()
 }

@@ -1,11 +1,10 @@
 //! Types and rules of the charity module: 慈善组织认定 and 公开募捐资格 applications with the
 //! eligibility checks shown to the officer, fundraising plans (募捐方案) and the one rule of
-//! whether a plan is open for donations. Pure: thresholds in [`rules`], supervision warnings in
-//! [`supervision`].
+//! whether a plan is open for donations. Pure: thresholds in [`rules`], the supervision warnings'
+//! rules moved to [`crate::supervision::model::warnings`].
 
 pub mod closure;
 pub mod rules;
-pub mod supervision;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};

@@ -301,7 +301,7 @@ pub struct SupervisionPage {
 }
 
 impl SupervisionPage {
-    pub fn text(&self, w: &super::model::supervision::Warning) -> String {
+    pub fn text(&self, w: &crate::supervision::model::warnings::Warning) -> String {
         match self.ctx.lang {
             crate::platform::i18n::Lang::Zh => w.zh.clone(),
             crate::platform::i18n::Lang::En => w.en.clone(),

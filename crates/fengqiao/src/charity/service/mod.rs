@@ -10,12 +10,12 @@ mod periods;
 pub use close::{ClosePlan, close_plan, may_close};
 use periods::{checks, deadline};
 
-use super::model::supervision::{self, Warning};
 use super::model::{self, Application, ApplicationView, Disclosure, Kind, Plan, PlanView, rules};
 use super::store::{self, PlanDetails};
 use crate::platform::auth::{Access, Actor};
 use crate::platform::rules::Unit;
 use crate::platform::{AppError, AppResult, AppState};
+use crate::supervision::model::warnings::Warning;
 
 /// Longest text we accept (a typing guard, not a rule of law).
 pub const TEXT_MAX_CHARS: usize = 4000;
@@ -563,24 +563,18 @@ pub async fn warnings(
         ));
     }
     let prefix = crate::platform::region_prefix(&user.region);
-    let mut out = Vec::new();
-    for f in store::supervision::facts(&state.db, &prefix, year).await? {
-        let mut w: Vec<Warning> = Vec::new();
-        w.extend(supervision::spending_ratio(&f.spending));
-        w.extend(supervision::management_cap(&f.spending));
-        for p in &f.plans {
-            w.extend(supervision::outside_period(p));
-            w.extend(supervision::disclosure_overdue(p, today));
-        }
-        if !w.is_empty() {
-            out.push(CharityWarnings {
-                organization_id: f.organization_id,
-                name: f.name,
-                uscc: f.uscc,
-                region_code: f.region_code,
-                warnings: w,
-            });
-        }
-    }
+    // The supervision module's warnings engine judges (its rules, its facts); this module shows
+    // the charity-related hits.
+    let out = crate::supervision::service::warnings::charity_view(state, &prefix, year)
+        .await?
+        .into_iter()
+        .map(|(f, hits)| CharityWarnings {
+            organization_id: f.organization_id,
+            name: f.name,
+            uscc: f.uscc,
+            region_code: f.region_code,
+            warnings: hits.iter().map(Warning::from).collect(),
+        })
+        .collect();
     Ok((year, out))
 }

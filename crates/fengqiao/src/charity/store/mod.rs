@@ -5,7 +5,6 @@
 //! event in its own transaction.
 
 mod plans;
-pub mod supervision;
 
 pub use plans::{
     PlanDetails, PlanItem, add_disclosure, already_closed, close_plan, closure, disclosures,

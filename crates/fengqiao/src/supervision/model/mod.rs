@@ -5,6 +5,7 @@
 pub mod deadline;
 pub mod rules;
 pub mod statements;
+pub mod warnings;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};

@@ -31,6 +31,20 @@ pub const SUPERVISORY_DEADLINE_FOUNDATION: RuleKey =
 pub const SUPERVISORY_DEADLINE_COMMUNITY_ORG: RuleKey =
     RuleKey("supervision.annual_report.supervisory_deadline.community_org");
 
+/// The §6.4 management-cost caps apply from this year's management cost on (yuan); below it
+/// they are waived (关于慈善组织开展慈善活动年度支出和管理费用的规定, 2016-10; DOMAIN.md §6.4,
+/// §0 rule 26) [H]. Read as in force on 31 December of the judged year.
+pub const MANAGEMENT_CAP_WAIVER: RuleKey = RuleKey("supervision.warning.management_cap_waiver");
+/// One income source over this share (‰) of total income raises a warning (DOMAIN.md §4, §6.4)
+/// [L]. Read as in force on 31 December of the judged year.
+pub const INCOME_SOURCE_SHARE: RuleKey = RuleKey("supervision.warning.income_source_share");
+/// Related-party transactions over this share (‰) of total income raise a warning (DOMAIN.md
+/// §4) [L]. Read as in force on 31 December of the judged year.
+pub const RELATED_PARTY_SHARE: RuleKey = RuleKey("supervision.warning.related_party_share");
+/// Income or spending changing by more than this factor against the previous year's report is
+/// flagged to the reviewer (DOMAIN.md §4) [L]. Read as in force on the day the page is shown.
+pub const ANOMALY_FACTOR: RuleKey = RuleKey("supervision.warning.anomaly_factor");
+
 /// Every rule parameter the supervision module reads (a test checks each has a row in force).
 pub const PARAMETERS: &[RuleKey] = &[
     DEADLINE_SOCIAL_GROUP,
@@ -41,6 +55,10 @@ pub const PARAMETERS: &[RuleKey] = &[
     SUPERVISORY_DEADLINE_SOCIAL_SERVICE_AGENCY,
     SUPERVISORY_DEADLINE_FOUNDATION,
     SUPERVISORY_DEADLINE_COMMUNITY_ORG,
+    MANAGEMENT_CAP_WAIVER,
+    INCOME_SOURCE_SHARE,
+    RELATED_PARTY_SHARE,
+    ANOMALY_FACTOR,
     crate::supervision::leaders::model::PRACTICE_BAN_TERM,
 ];
 

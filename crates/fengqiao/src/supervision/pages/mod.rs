@@ -3,6 +3,7 @@
 //! fault by its field, the input kept), and a report's page with its review forms.
 
 mod form;
+pub mod warnings;
 
 use std::collections::BTreeMap;
 
@@ -79,9 +80,20 @@ pub struct ReportPage {
     pub can_supervise: bool,
     pub can_decide: bool,
     pub can_correct: bool,
+    /// Cross-year anomaly flags for the reviewer (not for the organization).
+    pub anomalies: Vec<crate::supervision::model::warnings::reports::Anomaly>,
 }
 
 impl ReportPage {
+    pub fn anomaly_text(
+        &self,
+        a: &crate::supervision::model::warnings::reports::Anomaly,
+    ) -> String {
+        match self.ctx.lang {
+            crate::platform::i18n::Lang::Zh => a.zh.clone(),
+            crate::platform::i18n::Lang::En => a.en.clone(),
+        }
+    }
     pub fn v(&self, k: &str) -> String {
         self.values.get(k).cloned().unwrap_or_default()
     }
@@ -180,6 +192,7 @@ pub async fn new_form(State(state): State<AppState>, ctx: PageCtx) -> AppResult<
         (state.clock.today().year() - 1).to_string(),
     );
     Ok(render(&ReportPage {
+        anomalies: Vec::new(),
         ctx,
         report: None,
         orgs,
@@ -207,6 +220,7 @@ async fn refuse(
     };
     let editable = report.as_ref().is_none_or(|r| r.status == Status::Draft);
     let mut resp = render(&ReportPage {
+        anomalies: Vec::new(),
         ctx,
         report,
         orgs,
@@ -281,7 +295,13 @@ async fn page(
     let is_org = role == Some(Role::OrgAdmin);
     let values = values.unwrap_or_else(|| form::values_of(&report.content));
     let waiting = report.waiting_for;
+    let anomalies = if is_org || role.is_none() {
+        Vec::new()
+    } else {
+        service::warnings::anomalies(state, &report).await?
+    };
     let mut resp = render(&ReportPage {
+        anomalies,
         editable: is_org && report.status == Status::Draft,
         can_supervise: role == Some(Role::DeptReviewer) && waiting == Some(Step::Supervisory),
         can_decide: role.is_some_and(|r| super::DECIDERS.contains(&r))

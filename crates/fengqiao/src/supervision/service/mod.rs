@@ -2,6 +2,8 @@
 //! input (naming the field at fault, in Chinese and English), check the rules, authorize, write
 //! through the store.
 
+pub mod warnings;
+
 use chrono::{Datelike, NaiveDate};
 use serde::Deserialize;
 use uuid::Uuid;
@@ -253,7 +255,18 @@ pub async fn submit(
         supervisory_department_id: department.as_deref(),
     };
     store::save(&state.db, state.clock.now(), actor, &row, c, Some(&sub)).await?;
+    // The warnings engine judges the submitted figures at once (its own transactions).
+    judge(state, &row).await;
     Ok(load(state, id).await?)
+}
+
+/// Runs the warnings engine for a report's organization and year after the report's own
+/// transaction has committed. The submission or decision stands whatever the engine does: an
+/// error is logged (and counted as an internal error) and the nightly run judges the year again.
+async fn judge(state: &AppState, row: &ReportRow) {
+    if let Err(e) = warnings::run_for(state, row.organization_id, row.year).await {
+        tracing::error!(error = %e, report = %row.id, "supervision warnings run for a report failed");
+    }
 }
 
 /// A reviewer's decision body.
@@ -353,6 +366,8 @@ pub async fn decide(
         &comment,
     )
     .await?;
+    // A failed report no longer counts: the engine judges the year again.
+    judge(state, &row).await;
     load(state, id).await
 }
 

@@ -2,7 +2,9 @@
 //! UPDATE on the state it leaves (of two reviewers at once one wins, the other gets 409); every
 //! write records its audit row and outbox event in its own transaction.
 
+pub mod facts;
 mod late;
+pub mod warnings;
 pub use late::not_submitted_by;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -423,6 +425,14 @@ pub async fn demo_organizations(db: &Db, prefix: &str, limit: i64) -> AppResult<
         with_db!(db, pool => sqlx::query_as::<_, OrgFacts>(sqlx::AssertSqlSafe(sql.clone()))
         .bind(prefix).bind(limit).fetch_all(pool).await?),
     )
+}
+
+/// The registered funds (注册资金) of an organization, when the register has them.
+pub async fn registered_funds(db: &Db, id: Uuid) -> AppResult<Option<i64>> {
+    let row: Option<(Option<i64>,)> = with_db!(db, pool => sqlx::query_as(
+        "SELECT registered_funds_fen FROM organizations WHERE id = $1")
+        .bind(id).fetch_optional(pool).await?);
+    Ok(row.and_then(|r| r.0))
 }
 
 /// Whether an organization has any report on `year` (demo data skips it).

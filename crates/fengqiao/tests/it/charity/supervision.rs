@@ -101,7 +101,7 @@ async fn warnings_come_from_the_rows_and_each_officer_sees_his_region() {
         make_charity(&app, bj_org, "2020-01-01", true).await;
         plan(&app, bj_org, "T-0002", "330108", "2026-03-01", "2026-08-26").await;
 
-        let facts = fengqiao::charity::store::supervision::facts(&app.state.db, "330106%", 2026).await.unwrap();
+        let facts = fengqiao::supervision::store::facts::facts(&app.state.db, "330106%", 2026).await.unwrap();
         assert_eq!(facts.len(), 1);
         let s = &facts[0].spending;
         assert!(s.public_fundraising && s.foundation);

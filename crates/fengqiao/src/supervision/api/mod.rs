@@ -7,6 +7,8 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 
+pub mod warnings;
+
 use super::model::{AnnualReport, FieldError, ListItem, PublishedReport, ReportContent, Status};
 use super::service::{self, NewReport, Refusal, ReviewBody, parse_id};
 use super::store;
