@@ -92,3 +92,13 @@ pub async fn logout(c: &Client) -> anyhow::Result<()> {
     wait_for(c, Locator::Css("#login-link")).await?;
     Ok(())
 }
+
+/// Sets a date input (by its id) by script: typing into one follows the browser's locale format.
+pub async fn set_date(c: &Client, id: &str, value: &str) -> anyhow::Result<()> {
+    c.execute(
+        "document.getElementById(arguments[0]).value = arguments[1];",
+        vec![id.into(), value.into()],
+    )
+    .await?;
+    Ok(())
+}

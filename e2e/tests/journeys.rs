@@ -6,6 +6,8 @@
 
 #[path = "journeys/credit.rs"]
 mod credit;
+#[path = "journeys/leaders.rs"]
+mod leaders;
 #[path = "journeys/warnings.rs"]
 mod warnings;
 
@@ -37,6 +39,22 @@ type JourneyFn = for<'a> fn(&'a Client, &'a str) -> Journey<'a>;
 
 /// Runs `journey` once per backend, each on a fresh database, server and set of cookies.
 async fn run(name: &str, journey: JourneyFn) -> anyhow::Result<()> {
+    run_with_setup(
+        name,
+        async |_| Ok(()),
+        async |c: &Client, base: &str, ()| journey(c, base).await,
+    )
+    .await
+}
+
+/// Runs `journey` once per backend, one browser at a time: a fresh database with the test
+/// regions, a server at the test clock, `setup` on its state (what it returns is handed to the
+/// journey), a new visitor. A failure leaves a screenshot and stops the run.
+async fn run_with_setup<T>(
+    name: &str,
+    setup: impl AsyncFn(&fengqiao::platform::AppState) -> anyhow::Result<T>,
+    journey: impl AsyncFn(&Client, &str, T) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
     let _serial = SERIAL.lock().await;
     let Some(browser) = Browser::start().await? else {
         say(&format!("{name}: skipped (no chromedriver)"));
@@ -45,7 +63,30 @@ async fn run(name: &str, journey: JourneyFn) -> anyhow::Result<()> {
     let mut outcome = Ok(());
     for backend in testkit::backends() {
         let started = Instant::now();
-        let result = on_backend(&browser, backend, name, journey).await;
+        let tdb = testkit::TestDb::new(backend).await?;
+        let result = async {
+            testkit::seed(&tdb.db, Some(testkit::TEST_REGIONS)).await?;
+            let (base, state) =
+                testkit::spawn(tdb.db.clone(), Arc::new(testkit::test_clock())).await?;
+            let given = setup(&state).await?;
+            // Cookies belong to the host, not the port: start each journey as a new visitor.
+            browser.open(&base, "/healthz").await?;
+            browser.forget_cookies().await?;
+            journey(&browser.client, &base, given).await
+        }
+        .await;
+        if result.is_err() {
+            match screenshot(
+                &browser.client,
+                &format!("failed-{name}-{}", backend.name()),
+            )
+            .await
+            {
+                Ok(p) => eprintln!("screenshot of the failure: {}", p.display()),
+                Err(e) => eprintln!("no screenshot of the failure: {e:#}"),
+            }
+        }
+        tdb.finish().await;
         match &result {
             Ok(()) => eprintln!(
                 "{name} [{}]: ok in {:.1?}",
@@ -65,38 +106,6 @@ async fn run(name: &str, journey: JourneyFn) -> anyhow::Result<()> {
     }
     browser.close().await;
     outcome
-}
-
-async fn on_backend(
-    browser: &Browser,
-    backend: fengqiao::platform::db::Backend,
-    name: &str,
-    journey: JourneyFn,
-) -> anyhow::Result<()> {
-    let tdb = testkit::TestDb::new(backend).await?;
-    let result = async {
-        testkit::seed(&tdb.db, Some(testkit::TEST_REGIONS)).await?;
-        let (base, _state) =
-            testkit::spawn(tdb.db.clone(), Arc::new(testkit::test_clock())).await?;
-        // Cookies belong to the host, not the port: start each journey as a new visitor.
-        browser.open(&base, "/healthz").await?;
-        browser.forget_cookies().await?;
-        journey(&browser.client, &base).await
-    }
-    .await;
-    if result.is_err() {
-        match screenshot(
-            &browser.client,
-            &format!("failed-{name}-{}", backend.name()),
-        )
-        .await
-        {
-            Ok(p) => eprintln!("screenshot of the failure: {}", p.display()),
-            Err(e) => eprintln!("no screenshot of the failure: {e:#}"),
-        }
-    }
-    tdb.finish().await;
-    result
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -331,3 +331,27 @@ pub async fn act_for(db: &Db, username: &str, organization_id: uuid::Uuid) -> an
     .await
     .map_err(|e| anyhow::anyhow!("{e}"))
 }
+
+/// Puts a person (by identity number, sealed with `pii` as the registry seals it) in office as
+/// legal representative (会长) of the organization since `since`, as an approved application
+/// would have; returns his person id.
+pub async fn legal_representative(
+    db: &Db,
+    pii: &crate::platform::pii::PiiCipher,
+    organization_id: uuid::Uuid,
+    (name, id_number): (&str, &str),
+    since: chrono::NaiveDate,
+) -> anyhow::Result<uuid::Uuid> {
+    let person = uuid::Uuid::now_v7();
+    let parsed = codes::IdNumber::parse(id_number)?;
+    let now = chrono::Utc::now();
+    crate::with_tx!(db, tx => {
+        sqlx::query("INSERT INTO persons (id, name, id_number_sealed, id_number_index, id_number_masked, birth_date, sex, created_at) VALUES ($1, $2, $3, $4, $5, $6, 'male', $7)")
+            .bind(person).bind(name).bind(pii.encrypt(id_number)).bind(pii.blind_index(id_number)).bind(parsed.masked())
+            .bind(parsed.birth_date()).bind(now).execute(&mut *tx).await?;
+        sqlx::query("INSERT INTO leaders (id, organization_id, person_id, position, is_legal_rep, started_on, created_at) VALUES ($1, $2, $3, '会长', $4, $5, $6)")
+            .bind(uuid::Uuid::now_v7()).bind(organization_id).bind(person).bind(true).bind(since).bind(now)
+            .execute(&mut *tx).await?;
+    });
+    Ok(person)
+}

@@ -4,27 +4,14 @@
 //! future is refused by its field, the input kept), and the organization leaves the list that
 //! day while its history stays public as of any past date. axe-core runs on every page.
 
-use std::sync::Arc;
-use std::time::Instant;
-
 use anyhow::ensure;
 use fantoccini::{Client, Locator};
 use fengqiao::credit::LateReport;
 use fengqiao::testkit;
-use fengqiao_e2e::steps::{fill, go, login, logout, select, text};
-use fengqiao_e2e::{Browser, check_a11y, say, screenshot, wait_for};
+use fengqiao_e2e::steps::{fill, go, login, logout, select, set_date, text};
+use fengqiao_e2e::{check_a11y, wait_for};
 
 const ORG: &str = "西湖区晚报民俗研究会";
-
-/// Sets a date input by script: typing into one follows the browser's locale format.
-async fn set_date(c: &Client, id: &str, value: &str) -> anyhow::Result<()> {
-    c.execute(
-        "document.getElementById(arguments[0]).value = arguments[1];",
-        vec![id.into(), value.into()],
-    )
-    .await?;
-    Ok(())
-}
 
 async fn journey(c: &Client, base: &str, uscc: &str) -> anyhow::Result<()> {
     // A visitor: the public list, the reason and the rule.
@@ -91,55 +78,27 @@ async fn journey(c: &Client, base: &str, uscc: &str) -> anyhow::Result<()> {
 
 #[tokio::test]
 async fn credit_journey() -> anyhow::Result<()> {
-    let _serial = super::SERIAL.lock().await;
-    let Some(browser) = Browser::start().await? else {
-        say("credit_journey: skipped (no chromedriver)");
-        return Ok(());
-    };
-    let mut outcome = Ok(());
-    for backend in testkit::backends() {
-        let started = Instant::now();
-        let tdb = testkit::TestDb::new(backend).await?;
-        let result = async {
-            testkit::seed(&tdb.db, Some(testkit::TEST_REGIONS)).await?;
-            let (id, uscc) =
-                testkit::registered_organization(&tdb.db, ORG, "330106", 88, "2019-06-01".parse()?)
-                    .await?;
-            let (base, state) =
-                testkit::spawn(tdb.db.clone(), Arc::new(testkit::test_clock())).await?;
+    super::run_with_setup(
+        "credit_journey",
+        async |state| {
+            let (id, uscc) = testkit::registered_organization(
+                &state.db,
+                ORG,
+                "330106",
+                88,
+                "2019-06-01".parse()?,
+            )
+            .await?;
             // The nightly run finds the report of 2025 missing after its deadline.
             let late = [LateReport {
                 organization_id: id,
                 year: 2025,
                 deadline: "2026-06-01".parse()?,
             }];
-            fengqiao::credit::list_late_reports(&state, &late).await?;
-            browser.open(&base, "/healthz").await?;
-            browser.forget_cookies().await?;
-            journey(&browser.client, &base, &uscc).await
-        }
-        .await;
-        if result.is_err()
-            && let Ok(p) = screenshot(
-                &browser.client,
-                &format!("failed-credit_journey-{}", backend.name()),
-            )
-            .await
-        {
-            eprintln!("screenshot of the failure: {}", p.display());
-        }
-        tdb.finish().await;
-        eprintln!(
-            "credit_journey [{}]: {} in {:.1?}",
-            backend.name(),
-            if result.is_ok() { "ok" } else { "FAILED" },
-            started.elapsed()
-        );
-        if let Err(e) = result {
-            outcome = Err(e.context(format!("credit journey on {}", backend.name())));
-            break;
-        }
-    }
-    browser.close().await;
-    outcome
+            fengqiao::credit::list_late_reports(state, &late).await?;
+            Ok(uscc)
+        },
+        async |c: &Client, base: &str, uscc: String| journey(c, base, &uscc).await,
+    )
+    .await
 }

@@ -4,16 +4,13 @@
 //! list, opens it (its figures and what would clear it), is refused an empty reason by its
 //! field, then closes it with a reason kept in its trail. axe-core runs on every page.
 
-use std::sync::Arc;
-use std::time::Instant;
-
 use anyhow::ensure;
 use chrono::{DateTime, Utc};
 use fantoccini::{Client, Locator};
 use fengqiao::supervision::model::{ReportContent, ReportRow, Statements};
 use fengqiao::testkit;
 use fengqiao_e2e::steps::{fill, go, login, text};
-use fengqiao_e2e::{Browser, check_a11y, say, screenshot, wait_for};
+use fengqiao_e2e::{check_a11y, wait_for};
 
 const ORG: &str = "西湖区预警旅程基金会";
 
@@ -110,56 +107,23 @@ async fn journey(c: &Client, base: &str) -> anyhow::Result<()> {
 
 #[tokio::test]
 async fn warnings_journey() -> anyhow::Result<()> {
-    let _serial = super::SERIAL.lock().await;
-    let Some(browser) = Browser::start().await? else {
-        say("warnings_journey: skipped (no chromedriver)");
-        return Ok(());
-    };
-    let mut outcome = Ok(());
-    for backend in testkit::backends() {
-        let started = Instant::now();
-        let tdb = testkit::TestDb::new(backend).await?;
-        let result = async {
-            testkit::seed(&tdb.db, Some(testkit::TEST_REGIONS)).await?;
+    super::run_with_setup(
+        "warnings_journey",
+        async |state| {
             let org = testkit::TestOrganization {
                 org_type: "foundation".into(),
                 registered_on: Some("2019-06-01".parse()?),
                 ..testkit::TestOrganization::new(ORG, "330106")
             }
-            .insert(&tdb.db)
+            .insert(&state.db)
             .await?;
-            passed(&tdb.db, org, 2024, 500_000_000, 50_000_000).await?;
-            passed(&tdb.db, org, 2025, 500_000_000, 39_999_999).await?;
-            let (base, state) =
-                testkit::spawn(tdb.db.clone(), Arc::new(testkit::test_clock())).await?;
+            passed(&state.db, org, 2024, 500_000_000, 50_000_000).await?;
+            passed(&state.db, org, 2025, 500_000_000, 39_999_999).await?;
             // The run for the organization, as when its report is decided.
-            fengqiao::supervision::service::warnings::run_for(&state, org, 2025).await?;
-            browser.open(&base, "/healthz").await?;
-            browser.forget_cookies().await?;
-            journey(&browser.client, &base).await
-        }
-        .await;
-        if result.is_err()
-            && let Ok(p) = screenshot(
-                &browser.client,
-                &format!("failed-warnings_journey-{}", backend.name()),
-            )
-            .await
-        {
-            eprintln!("screenshot of the failure: {}", p.display());
-        }
-        tdb.finish().await;
-        eprintln!(
-            "warnings_journey [{}]: {} in {:.1?}",
-            backend.name(),
-            if result.is_ok() { "ok" } else { "FAILED" },
-            started.elapsed()
-        );
-        if let Err(e) = result {
-            outcome = Err(e.context(format!("warnings journey on {}", backend.name())));
-            break;
-        }
-    }
-    browser.close().await;
-    outcome
+            fengqiao::supervision::service::warnings::run_for(state, org, 2025).await?;
+            Ok(())
+        },
+        async |c: &Client, base: &str, ()| journey(c, base).await,
+    )
+    .await
 }

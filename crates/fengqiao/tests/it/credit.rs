@@ -138,24 +138,9 @@ pub(crate) async fn legal_rep(
     id: &str,
     since: NaiveDate,
 ) {
-    let person = uuid::Uuid::now_v7();
-    let parsed = codes::IdNumber::parse(id).unwrap();
-    let now = chrono::Utc::now();
-    let db = &app.state.db;
-    let pii = &app.state.pii;
-    async {
-        fengqiao::with_tx!(db, tx => {
-        sqlx::query("INSERT INTO persons (id, name, id_number_sealed, id_number_index, id_number_masked, birth_date, sex, created_at) VALUES ($1, $2, $3, $4, $5, $6, 'male', $7)")
-            .bind(person).bind(name).bind(pii.encrypt(id)).bind(pii.blind_index(id)).bind(parsed.masked())
-            .bind(parsed.birth_date()).bind(now).execute(&mut *tx).await?;
-        sqlx::query("INSERT INTO leaders (id, organization_id, person_id, position, is_legal_rep, started_on, created_at) VALUES ($1, $2, $3, '会长', $4, $5, $6)")
-            .bind(uuid::Uuid::now_v7()).bind(org).bind(person).bind(true).bind(since).bind(now)
-            .execute(&mut *tx).await?;
-        });
-        anyhow::Ok(())
-    }
-    .await
-    .unwrap();
+    fengqiao::testkit::legal_representative(&app.state.db, &app.state.pii, org, (name, id), since)
+        .await
+        .unwrap();
 }
 
 /// Rules 17 and §3: two years on the abnormal list moves the organization to the serious list on
