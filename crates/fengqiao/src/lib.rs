@@ -17,6 +17,7 @@ pub mod bootstrap;
 pub mod calendar;
 pub mod charity;
 pub mod credit;
+pub mod evaluation;
 pub mod demo;
 pub mod directory;
 pub mod docs;
