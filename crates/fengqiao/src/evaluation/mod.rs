@@ -10,6 +10,7 @@
 pub mod api;
 pub mod demo;
 pub mod model;
+pub mod pages;
 pub mod service;
 pub mod store;
 
@@ -109,7 +110,7 @@ pub const MODULE: Module = Module {
     nav: &[NavEntry::for_roles(
         58,
         "nav.evaluations",
-        "/api/v1/evaluations/rounds",
+        "/evaluations",
         SCORERS,
     )],
     jobs: &[Job {
@@ -151,4 +152,16 @@ pub fn routes() -> Routes {
             routes!(api::request_review),
         )
         .api(Access::PUBLIC, routes!(api::organization_grades))
+        .page(
+            "/evaluations",
+            &["GET"],
+            Access::PUBLIC,
+            axum::routing::get(pages::rounds),
+        )
+        .page(
+            "/evaluations/rounds/{id}",
+            &["GET"],
+            Access::PUBLIC,
+            axum::routing::get(pages::round),
+        )
 }

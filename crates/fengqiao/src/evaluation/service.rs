@@ -335,16 +335,6 @@ pub async fn enter_scores(
     org: &Organization,
     b: &SheetInput,
 ) -> AppResult<ApplicationView> {
-    let user = actor.user().ok_or(AppError::Unauthenticated)?;
-    if user.role == Role::Expert {
-        let on_panel = match store::expert_by_user(&state.db, user.user_id).await? {
-            Some(e) => store::panel(&state.db, a.round_id).await?.iter().any(|p| p.id == e.id),
-            None => false,
-        };
-        if !on_panel {
-            return Err(AppError::Forbidden);
-        }
-    }
     let inds = model::indicators(&org.org_type).unwrap_or(&[]);
     let mut sheet = Vec::new();
     for i in inds {
@@ -353,6 +343,19 @@ pub async fn enter_scores(
             .ok_or_else(|| invalid(i.code, format!("请填写{}得分", i.zh), format!("Enter the score of {}", i.en)))?;
         let p = model::check_score(i, p).map_err(|(zh, en)| invalid(i.code, zh, en))?;
         sheet.push((i.code, p));
+    }
+    let user = actor.user().ok_or(AppError::Unauthenticated)?;
+    if user.role == Role::Expert {
+        let on_panel = match store::expert_by_user(&state.db, user.user_id).await? {
+            Some(e) => store::panel(&state.db, a.round_id)
+                .await?
+                .iter()
+                .any(|p| p.id == e.id),
+            None => false,
+        };
+        if !on_panel {
+            return Err(AppError::Forbidden);
+        }
     }
     store::save_sheet(&state.db, state.clock.now(), actor, a, user.user_id, &sheet).await?;
     let a = store::application(&state.db, a.id).await?.ok_or(AppError::NotFound)?;
@@ -422,7 +425,7 @@ pub async fn decide(
             audience: "organization",
         })
         .collect();
-    let link = format!("/evaluations/organizations/{}", org.id);
+    let link = format!("/registry/organizations/{}", org.id);
     let notice = Notice {
         kind: "evaluation_decided",
         object_kind: super::APPLICATION.name,

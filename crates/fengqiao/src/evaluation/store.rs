@@ -487,8 +487,46 @@ pub async fn insert_demo_grade(db: &Db, now: DateTime<Utc>, a: &ApplicationRow, 
             .bind(&g.grade).bind(g.score).bind(g.decided_on).bind(g.publicity_until).bind(g.in_force_from)
             .bind(g.valid_until).bind(&g.status).bind(now)
             .execute(&mut *tx).await?;
+        tx.record(now, &Change { actor: &Actor::System, action: "evaluation.demo", object_kind: "organization",
+            object_id: g.organization_id.to_string(), region_code: Some(g.region_code.clone()), before: None,
+            after: Some(json!({"grade_id": g.id, "grade": g.grade, "status": g.status})) }).await?;
     });
     Ok(())
+}
+
+/// Demo: whether the expert pool has anyone (the demo loads once).
+pub async fn has_experts(db: &Db) -> AppResult<bool> {
+    let n: i64 = with_db!(db, pool => sqlx::query_scalar("SELECT COUNT(*) FROM evaluation_experts").fetch_one(pool).await?);
+    Ok(n > 0)
+}
+
+/// Demo: an organization of the demo (registered, 社会团体) unless its USCC exists; its id.
+pub async fn demo_organization(
+    db: &Db,
+    now: DateTime<Utc>,
+    (uscc, name): (&str, &str),
+    region_code: &str,
+    registered_on: NaiveDate,
+) -> AppResult<Uuid> {
+    let id = with_tx!(db, tx => {
+        let seen: Option<(Uuid,)> = sqlx::query_as("SELECT id FROM organizations WHERE uscc = $1")
+            .bind(uscc).fetch_optional(&mut *tx).await?;
+        match seen {
+            Some((id,)) => id,
+            None => {
+                let id = Uuid::now_v7();
+                sqlx::query("INSERT INTO organizations (id, uscc, name, org_type, category, region_code, status, registered_on, business_scope, purpose, address, created_at, updated_at) \
+                             VALUES ($1, $2, $3, 'social_group', 'other', $4, 'registered', $5, '学术交流 行业服务', '团结会员，开展交流', '', $6, $6)")
+                    .bind(id).bind(uscc).bind(name).bind(region_code).bind(registered_on).bind(now)
+                    .execute(&mut *tx).await?;
+                tx.record(now, &Change { actor: &Actor::System, action: "evaluation.demo", object_kind: "organization",
+                    object_id: id.to_string(), region_code: Some(region_code.to_string()), before: None,
+                    after: Some(json!({"uscc": uscc, "name": name})) }).await?;
+                id
+            }
+        }
+    });
+    Ok(id)
 }
 
 /// Demo: a round row as it stood (closed rounds of past years).

@@ -14,6 +14,11 @@ struct CharityRecords {
     filing_no: String,
     /// The charity's annual report on 2025, submitted (the supervision module).
     annual_report: String,
+    /// The evaluation module's round of 滨江区, the charity's eligible application in it and a
+    /// grade in publicity.
+    evaluation_round: String,
+    evaluation_application: String,
+    evaluation_grade: String,
 }
 
 /// A record in 滨江区 for each kind of path parameter (`{uscc}`: an organization there, named
@@ -27,7 +32,13 @@ fn fill(
 ) -> String {
     let filing_no: String =
         url::form_urlencoded::byte_serialize(charity.filing_no.as_bytes()).collect();
-    let id = if path.contains("/charity/applications/") {
+    let id = if path.contains("/evaluations/rounds/") {
+        charity.evaluation_round.as_str()
+    } else if path.contains("/evaluations/applications/") {
+        charity.evaluation_application.as_str()
+    } else if path.contains("/evaluations/grades/") {
+        charity.evaluation_grade.as_str()
+    } else if path.contains("/charity/applications/") {
         charity.application.as_str()
     } else if path.contains("/annual-reports/") {
         charity.annual_report.as_str()
@@ -174,6 +185,11 @@ async fn charity_records(app: &TestApp) -> CharityRecords {
     let application = uuid::Uuid::now_v7();
     let plan = uuid::Uuid::now_v7();
     let annual_report = uuid::Uuid::now_v7();
+    let (round, evaluation, grade) = (
+        uuid::Uuid::now_v7(),
+        uuid::Uuid::now_v7(),
+        uuid::Uuid::now_v7(),
+    );
     let filing_no = "浙民募备[2026]0099".to_string();
     let now = chrono::Utc::now();
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
@@ -193,6 +209,14 @@ async fn charity_records(app: &TestApp) -> CharityRecords {
             sqlx::query("INSERT INTO annual_reports (id, organization_id, region_code, year, version, status, created_at, updated_at) \
                          VALUES ($1, $2, '330108', 2025, 1, 'submitted', $3, $3)")
                 .bind(annual_report).bind(org).bind(now).execute(&mut *tx).await?;
+            sqlx::query("INSERT INTO evaluation_rounds (id, region_code, year, title, state, created_at) VALUES ($1, '330108', 2026, '路由巡检评估', 'open', $2)")
+                .bind(round).bind(now).execute(&mut *tx).await?;
+            sqlx::query("INSERT INTO evaluation_applications (id, round_id, organization_id, region_code, state, reasons, applied_on, created_at) \
+                         VALUES ($1, $2, $3, '330108', 'eligible', '[]', $4, $5)")
+                .bind(evaluation).bind(round).bind(org).bind(today).bind(now).execute(&mut *tx).await?;
+            sqlx::query("INSERT INTO evaluation_grades (id, organization_id, application_id, round_id, region_code, grade, score, decided_on, publicity_until, in_force_from, valid_until, status, decided_at) \
+                         VALUES ($1, $2, $3, $4, '330108', '3A', 860, $5, $5, $5, $5, 'publicity', $6)")
+                .bind(grade).bind(org).bind(evaluation).bind(round).bind(today).bind(now).execute(&mut *tx).await?;
         });
         Ok::<(), sqlx::Error>(())
     };
@@ -201,6 +225,9 @@ async fn charity_records(app: &TestApp) -> CharityRecords {
         application: application.to_string(),
         filing_no,
         annual_report: annual_report.to_string(),
+        evaluation_round: round.to_string(),
+        evaluation_application: evaluation.to_string(),
+        evaluation_grade: grade.to_string(),
     }
 }
 
