@@ -62,7 +62,7 @@ CREATE TABLE evaluation_applications (
 CREATE TABLE evaluation_panel_members (
     round_id   UUID NOT NULL REFERENCES evaluation_rounds (id),
     expert_id  UUID NOT NULL REFERENCES evaluation_experts (id),
-    position   INTEGER NOT NULL,
+    position   BIGINT NOT NULL,
     PRIMARY KEY (round_id, expert_id),
     CONSTRAINT evaluation_panel_members_position_key UNIQUE (round_id, position)
 );
@@ -72,7 +72,7 @@ CREATE TABLE evaluation_scores (
     application_id  UUID NOT NULL REFERENCES evaluation_applications (id),
     scorer_id       UUID NOT NULL REFERENCES users (id),
     indicator       TEXT NOT NULL,
-    points          INTEGER NOT NULL CHECK (points >= 0 AND points <= 1000),
+    points          BIGINT NOT NULL CHECK (points >= 0 AND points <= 1000),
     entered_at      TIMESTAMPTZ NOT NULL,
     PRIMARY KEY (application_id, scorer_id, indicator)
 );
@@ -86,7 +86,7 @@ CREATE TABLE evaluation_grades (
     round_id         UUID NOT NULL REFERENCES evaluation_rounds (id),
     region_code      TEXT NOT NULL REFERENCES regions (code),
     grade            TEXT NOT NULL CHECK (grade IN ('1A', '2A', '3A', '4A', '5A')),
-    score            INTEGER NOT NULL CHECK (score >= 0 AND score <= 1000),
+    score            BIGINT NOT NULL CHECK (score >= 0 AND score <= 1000),
     decided_on       DATE NOT NULL,
     publicity_until  DATE NOT NULL,
     in_force_from    DATE NOT NULL,

@@ -20,8 +20,14 @@ fn d(s: &str) -> NaiveDate {
 /// Last year's annual report (2025, the test clock being in 2026) with `status`.
 async fn report(app: &TestApp, org: Uuid, region: &str, status: &str) {
     let now = chrono::Utc::now();
-    fengqiao::with_db!(&app.state.db, pool => sqlx::query("INSERT INTO annual_reports (id, organization_id, region_code, year, version, status, created_at, updated_at) VALUES ($1, $2, $3, 2025, 1, $4, $5, $5)")
-        .bind(Uuid::now_v7()).bind(org).bind(region).bind(status).bind(now).execute(pool).await.unwrap());
+    let insert = async {
+        fengqiao::with_tx!(&app.state.db, tx => {
+            sqlx::query("INSERT INTO annual_reports (id, organization_id, region_code, year, version, status, created_at, updated_at) VALUES ($1, $2, $3, 2025, 1, $4, $5, $5)")
+                .bind(Uuid::now_v7()).bind(org).bind(region).bind(status).bind(now).execute(&mut *tx).await?;
+        });
+        Ok::<(), sqlx::Error>(())
+    };
+    insert.await.unwrap();
 }
 
 /// A registered organization in 西湖区 of `registered_on`, its 2025 report passed.
@@ -127,9 +133,9 @@ async fn a_round_gives_a_4a_grade_that_shows_on_the_public_page_and_in_the_regis
         pool.push(expert(&app, "丙专家", None, &[]).await);
         pool.push(expert(&app, "丁专家", None, &[]).await);
         let conflicted = pool[1];
-        // An expert of another pool region (宁波) is no candidate for a 西湖区 round.
+        // An expert of another district's pool (滨江区) is no candidate for a 西湖区 round.
         let _far = {
-            let e = ExpertRow { id: Uuid::now_v7(), name: "戊专家".into(), fields: String::new(), region_code: "330200".into(), user_id: None };
+            let e = ExpertRow { id: Uuid::now_v7(), name: "戊专家".into(), fields: String::new(), region_code: "330108".into(), user_id: None };
             insert_expert(&app.state.db, chrono::Utc::now(), &e, &[]).await.unwrap();
             e.id
         };
@@ -357,7 +363,8 @@ async fn publicity_counts_working_days_and_a_review_is_taken_during_it() {
         // A grade under review does not come into force by time alone.
         app.clock.set(d("2026-12-09").and_hms_opt(1, 0, 0).unwrap().and_utc());
         assert_eq!(fengqiao::evaluation::service::apply_transitions(&app.state).await.unwrap(), 0);
-        assert_eq!(post(&app, &orgadmin, &path, json!({"reason": "再次"})).await.0, StatusCode::CONFLICT);
+        let orgadmin = app.token("orgadmin").await;
+        assert_problem(&post(&app, &orgadmin, &path, json!({"reason": "再次"})).await, StatusCode::CONFLICT, "evaluation.publicity_over", None);
         app
     })
     .await;

@@ -213,15 +213,19 @@ pub struct Facts {
 }
 
 /// Why an organization is not evaluated, in zh and en, with the DOMAIN.md rule.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct Refusal {
-    pub code: &'static str,
+    pub code: String,
     pub zh: String,
     pub en: String,
 }
 
-fn refusal(code: &'static str, zh: String, en: String) -> Refusal {
-    Refusal { code, zh, en }
+fn refusal(code: &str, zh: String, en: String) -> Refusal {
+    Refusal {
+        code: code.to_string(),
+        zh,
+        en,
+    }
 }
 
 /// Eligibility on `on` (the day of the application), DOMAIN.md §8: registered (certificate

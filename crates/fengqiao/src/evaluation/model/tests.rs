@@ -71,8 +71,8 @@ fn eligible_facts() -> Facts {
     }
 }
 
-fn codes(r: Result<(), Vec<Refusal>>) -> Vec<&'static str> {
-    r.err().unwrap_or_default().iter().map(|r| r.code).collect()
+fn codes(r: Result<(), Vec<Refusal>>) -> Vec<String> {
+    r.err().unwrap_or_default().into_iter().map(|r| r.code).collect()
 }
 
 /// DOMAIN.md §8: registered ≥ 2 full years — the day before the corresponding date refused, on
