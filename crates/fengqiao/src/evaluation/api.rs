@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::model::{INDICATORS, Indicator};
 use super::service::{
-    self, ApplicationView, ApplyInput, OrganizationGrades, ReviewInput, RoundInput, RoundView,
+    self, EvaluationApplicationView, ApplyInput, OrganizationGrades, ReviewInput, RoundInput, RoundView,
     SheetInput,
 };
 use super::store::{self, GradeRow, RoundRow};
@@ -99,14 +99,14 @@ pub async fn round_applications(
 /// `eligible`, or `refused` with every reason.
 #[utoipa::path(post, path = "/api/v1/evaluations/rounds/{id}/applications", tag = "evaluation",
     params(("id" = String, Path)), request_body = ApplyInput,
-    responses((status = 201, body = ApplicationView), (status = 403, body = Problem), (status = 404, body = Problem),
+    responses((status = 201, body = EvaluationApplicationView), (status = 403, body = Problem), (status = 404, body = Problem),
                (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn apply(
     State(state): State<AppState>,
     actor: Actor,
     Path(id): Path<String>,
     Json(b): Json<ApplyInput>,
-) -> AppResult<(StatusCode, Json<ApplicationView>)> {
+) -> AppResult<(StatusCode, Json<EvaluationApplicationView>)> {
     let r = service::load_round(&state, &id).await?;
     Ok((
         StatusCode::CREATED,
@@ -135,14 +135,14 @@ pub async fn draw_panel(
 /// indicator within its maximum, 422 naming the indicator otherwise. Replaces his earlier sheet.
 #[utoipa::path(put, path = "/api/v1/evaluations/applications/{id}/scores", tag = "evaluation",
     params(("id" = String, Path)), request_body = SheetInput,
-    responses((status = 200, body = ApplicationView), (status = 403, body = Problem), (status = 404, body = Problem),
+    responses((status = 200, body = EvaluationApplicationView), (status = 403, body = Problem), (status = 404, body = Problem),
                (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn enter_scores(
     State(state): State<AppState>,
     actor: Actor,
     Path(id): Path<String>,
     Json(b): Json<SheetInput>,
-) -> AppResult<Json<ApplicationView>> {
+) -> AppResult<Json<EvaluationApplicationView>> {
     let (a, org) = service::load_application(&state, &id).await?;
     Ok(Json(
         service::enter_scores(&state, &actor, &a, &org, &b).await?,
@@ -153,12 +153,12 @@ pub async fn enter_scores(
 /// publicized, then in force; once per application.
 #[utoipa::path(post, path = "/api/v1/evaluations/applications/{id}/decision", tag = "evaluation",
     params(("id" = String, Path)),
-    responses((status = 201, body = ApplicationView), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
+    responses((status = 201, body = EvaluationApplicationView), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
 pub async fn decide(
     State(state): State<AppState>,
     actor: Actor,
     Path(id): Path<String>,
-) -> AppResult<(StatusCode, Json<ApplicationView>)> {
+) -> AppResult<(StatusCode, Json<EvaluationApplicationView>)> {
     let (a, org) = service::load_application(&state, &id).await?;
     Ok((
         StatusCode::CREATED,

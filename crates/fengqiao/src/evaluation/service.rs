@@ -84,7 +84,7 @@ pub struct ApplyInput {
 
 /// An application with its organization and what was decided.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct ApplicationView {
+pub struct EvaluationApplicationView {
     #[serde(flatten)]
     pub application: ApplicationRow,
     pub organization_name: String,
@@ -117,7 +117,7 @@ pub async fn apply(
     actor: &Actor,
     round: &RoundRow,
     b: &ApplyInput,
-) -> AppResult<ApplicationView> {
+) -> AppResult<EvaluationApplicationView> {
     if b.organization.trim().is_empty() {
         return Err(invalid("organization", "必填", "Required"));
     }
@@ -206,14 +206,14 @@ pub async fn view(
     state: &AppState,
     a: ApplicationRow,
     org: &Organization,
-) -> AppResult<ApplicationView> {
+) -> AppResult<EvaluationApplicationView> {
     let inds = model::indicators(&org.org_type).unwrap_or(&[]);
     let s = sheets(&store::scores(&state.db, a.id).await?, inds);
     let grade = store::grades_of(&state.db, org.id)
         .await?
         .into_iter()
         .find(|g| g.application_id == a.id);
-    Ok(ApplicationView {
+    Ok(EvaluationApplicationView {
         reasons: serde_json::from_str(&a.reasons).unwrap_or_default(),
         application: a,
         organization_name: org.name.clone(),
@@ -240,7 +240,7 @@ pub struct RoundView {
     #[serde(flatten)]
     pub round: RoundRow,
     pub panel: Vec<ExpertRow>,
-    pub applications: Vec<ApplicationView>,
+    pub applications: Vec<EvaluationApplicationView>,
 }
 
 pub async fn round_view(state: &AppState, r: RoundRow, with_applications: bool) -> AppResult<RoundView> {
@@ -334,7 +334,7 @@ pub async fn enter_scores(
     a: &ApplicationRow,
     org: &Organization,
     b: &SheetInput,
-) -> AppResult<ApplicationView> {
+) -> AppResult<EvaluationApplicationView> {
     let inds = model::indicators(&org.org_type).unwrap_or(&[]);
     let mut sheet = Vec::new();
     for i in inds {
@@ -370,7 +370,7 @@ pub async fn decide(
     actor: &Actor,
     a: &ApplicationRow,
     org: &Organization,
-) -> AppResult<ApplicationView> {
+) -> AppResult<EvaluationApplicationView> {
     if a.state != "eligible" {
         return Err(AppError::conflict(
             "evaluation.not_open_for_decision",

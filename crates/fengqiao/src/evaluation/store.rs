@@ -531,10 +531,10 @@ pub async fn demo_organization(
 
 /// Demo: a round row as it stood (closed rounds of past years).
 pub async fn insert_demo_round(db: &Db, now: DateTime<Utc>, r: &RoundRow) -> AppResult<()> {
-    with_db!(db, pool => {
+    with_tx!(db, tx => {
         sqlx::query("INSERT INTO evaluation_rounds (id, region_code, year, title, state, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
             .bind(r.id).bind(&r.region_code).bind(r.year).bind(&r.title).bind(&r.state).bind(now)
-            .execute(pool).await?;
+            .execute(&mut *tx).await?;
     });
     Ok(())
 }

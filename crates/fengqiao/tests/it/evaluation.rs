@@ -369,3 +369,38 @@ async fn publicity_counts_working_days_and_a_review_is_taken_during_it() {
     })
     .await;
 }
+
+/// The demo (issue 9 "Demo data"): an expert pool, graded organizations of every grade 1A–5A,
+/// one grade expired (not current, not in the register's facets), one round in progress;
+/// loading twice adds nothing.
+#[tokio::test]
+async fn the_demo_has_every_grade_one_expired_an_expert_pool_and_a_round_in_progress() {
+    each_backend(|app: TestApp| async move {
+        let cx = fengqiao::platform::module::DemoContext {
+            db: &app.state.db,
+            pii: &app.state.pii,
+            scale: fengqiao::platform::module::DemoScale::Small,
+            seed: 2018,
+            today: d("2026-11-27"),
+            quiet: true,
+        };
+        fengqiao::evaluation::demo::load(&cx).await.unwrap();
+        fengqiao::evaluation::demo::load(&cx).await.unwrap();
+        assert_eq!(app.scalar("SELECT COUNT(*) FROM evaluation_experts").await, 6);
+        assert_eq!(app.scalar("SELECT COUNT(DISTINCT grade) FROM evaluation_grades WHERE status = 'in_force'").await, 5);
+        assert_eq!(app.scalar("SELECT COUNT(*) FROM evaluation_grades WHERE status = 'expired'").await, 1);
+        assert_eq!(app.scalar("SELECT COUNT(*) FROM evaluation_rounds WHERE state = 'open'").await, 1);
+        fengqiao::directory::index::catch_up(&app.state.db, &app.state.search).await.unwrap();
+        let (_, all) = app.get_as(None, "/api/v1/organizations").await;
+        assert_eq!(all["facets"]["grade"], json!({"1A": 1, "2A": 1, "3A": 1, "4A": 1, "5A": 1}), "{all}");
+        let expired = codes::Uscc::for_serial('1', "330108", 9306).unwrap();
+        let (_, v) = app.get_as(None, &format!("/api/v1/evaluations/organizations/{}", expired.as_str())).await;
+        assert_eq!(v["current"], Value::Null, "{v}");
+        assert_eq!(v["grades"][0]["status"], "expired", "{v}");
+        let (s, page) = app.get_as(None, "/evaluations").await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(page.as_str().unwrap().contains("西湖区 2026 年度社会组织评估"));
+        app
+    })
+    .await;
+}
