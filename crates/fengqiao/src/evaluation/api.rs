@@ -7,8 +7,8 @@ use serde::{Deserialize, Serialize};
 
 use super::model::{INDICATORS, Indicator};
 use super::service::{
-    self, EvaluationApplicationView, ApplyInput, OrganizationGrades, ReviewInput, RoundInput, RoundView,
-    SheetInput,
+    self, ApplyInput, EvaluationApplicationView, OrganizationGrades, ReviewInput, RoundInput,
+    RoundView, SheetInput,
 };
 use super::store::{self, GradeRow, RoundRow};
 use crate::directory::model::{parse_date, present};

@@ -142,11 +142,23 @@ pub fn routes() -> Routes {
         .api(Access::roles(OFFICERS), routes!(api::open_round))
         .api(Access::roles(SCORERS), routes!(api::list_rounds))
         .api(Access::PUBLIC, routes!(api::get_round))
-        .api(Access::scoped(SCORERS, Scope::Object(&ROUND, "id")), routes!(api::round_applications))
+        .api(
+            Access::scoped(SCORERS, Scope::Object(&ROUND, "id")),
+            routes!(api::round_applications),
+        )
         .api(Access::roles(APPLICANTS), routes!(api::apply))
-        .api(Access::scoped(OFFICERS, Scope::Object(&ROUND, "id")), routes!(api::draw_panel))
-        .api(Access::scoped(SCORERS, Scope::Object(&APPLICATION, "id")), routes!(api::enter_scores))
-        .api(Access::scoped(OFFICERS, Scope::Object(&APPLICATION, "id")), routes!(api::decide))
+        .api(
+            Access::scoped(OFFICERS, Scope::Object(&ROUND, "id")),
+            routes!(api::draw_panel),
+        )
+        .api(
+            Access::scoped(SCORERS, Scope::Object(&APPLICATION, "id")),
+            routes!(api::enter_scores),
+        )
+        .api(
+            Access::scoped(OFFICERS, Scope::Object(&APPLICATION, "id")),
+            routes!(api::decide),
+        )
         .api(
             Access::scoped(ORG_SIDE, Scope::Object(&GRADE, "id")),
             routes!(api::request_review),

@@ -130,10 +130,15 @@ mod tests {
     #[test]
     fn matches_the_reference_implementation() {
         let e: Vec<String> = (1..=10).map(|i| format!("E{i:02}")).collect();
-        assert_eq!(draw(b"fengqiao-draw-test", &e, 3), keys(&["E03", "E05", "E06"]));
+        assert_eq!(
+            draw(b"fengqiao-draw-test", &e, 3),
+            keys(&["E03", "E05", "E06"])
+        );
         assert_eq!(
             draw(b"fengqiao-draw-test", &e, 10),
-            keys(&["E03", "E05", "E06", "E09", "E10", "E07", "E08", "E01", "E04", "E02"])
+            keys(&[
+                "E03", "E05", "E06", "E09", "E10", "E07", "E08", "E01", "E04", "E02"
+            ])
         );
         let names = keys(&["张三", "李四", "王五", "赵六", "钱七"]);
         assert_eq!(draw(&[0u8; 32], &names, 2), keys(&["赵六", "钱七"]));

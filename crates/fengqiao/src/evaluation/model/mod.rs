@@ -239,7 +239,8 @@ pub fn eligibility(f: &Facts, on: NaiveDate, min_years: u32) -> Result<(), Vec<R
         out.push(refusal(
             "evaluation.not_registered",
             "只有已登记的社会团体、基金会、社会服务机构参加评估".into(),
-            "Only registered social groups, foundations and social service agencies are evaluated".into(),
+            "Only registered social groups, foundations and social service agencies are evaluated"
+                .into(),
         ));
     }
     match f.registered_on {

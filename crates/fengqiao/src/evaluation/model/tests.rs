@@ -23,7 +23,10 @@ fn each_types_indicators_add_up_to_the_full_score() {
         assert_eq!(inds.iter().map(|i| i.max).sum::<u32>(), FULL_SCORE, "{t}");
         assert_eq!(inds.len(), 4, "{t}");
     }
-    assert_eq!(indicators("social_service_agency").unwrap()[2].zh, "业务活动和诚信建设");
+    assert_eq!(
+        indicators("social_service_agency").unwrap()[2].zh,
+        "业务活动和诚信建设"
+    );
     assert!(indicators("community_org").is_none());
 }
 
@@ -72,7 +75,11 @@ fn eligible_facts() -> Facts {
 }
 
 fn codes(r: Result<(), Vec<Refusal>>) -> Vec<String> {
-    r.err().unwrap_or_default().into_iter().map(|r| r.code).collect()
+    r.err()
+        .unwrap_or_default()
+        .into_iter()
+        .map(|r| r.code)
+        .collect()
 }
 
 /// DOMAIN.md §8: registered ≥ 2 full years — the day before the corresponding date refused, on

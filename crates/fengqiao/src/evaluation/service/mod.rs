@@ -3,19 +3,18 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{Datelike, Days, NaiveDate};
+use chrono::Datelike;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::model::{self, Bands, Facts, Grade, Indicator, Refusal, ReportOutcome, Tie, rules as keys};
+use super::model::{self, Facts, Indicator, Refusal, ReportOutcome, Tie, rules as keys};
 use super::store::{self, ApplicationRow, ExpertRow, GradeRow, RoundRow};
 use crate::platform::auth::{Access, Actor, Role, authorize, authorize_for_organization};
-use crate::platform::notifications::{Notice, Recipient};
 use crate::platform::{AppError, AppResult, AppState, draw};
 use crate::registration::model::Organization;
 use crate::registration::service::governance::load_org;
 
-fn invalid(field: &str, zh: impl Into<String>, en: impl Into<String>) -> AppError {
+pub(super) fn invalid(field: &str, zh: impl Into<String>, en: impl Into<String>) -> AppError {
     AppError::invalid(field, &format!("evaluation.{field}"), zh, en)
 }
 
@@ -51,7 +50,11 @@ pub async fn open_round(state: &AppState, actor: &Actor, b: &RoundInput) -> AppR
     }
     let title = b.title.trim();
     if title.is_empty() || title.chars().count() > 200 {
-        return Err(invalid("title", "必填，不超过 200 字", "Required, at most 200 characters"));
+        return Err(invalid(
+            "title",
+            "必填，不超过 200 字",
+            "Required, at most 200 characters",
+        ));
     }
     let r = RoundRow {
         id: Uuid::now_v7(),
@@ -103,13 +106,18 @@ pub struct EvaluationApplicationView {
 
 /// Last year's annual report as the eligibility rule reads it.
 async fn last_report(state: &AppState, org: Uuid, year: i32) -> AppResult<ReportOutcome> {
-    Ok(match crate::supervision::report_status(state, org, year).await?.as_deref() {
-        None => ReportOutcome::Missing,
-        Some("passed") => ReportOutcome::Passed,
-        Some("passed_with_corrections") => ReportOutcome::PassedWithCorrections,
-        Some("failed") => ReportOutcome::Failed,
-        Some(_) => ReportOutcome::Pending,
-    })
+    Ok(
+        match crate::supervision::report_status(state, org, year)
+            .await?
+            .as_deref()
+        {
+            None => ReportOutcome::Missing,
+            Some("passed") => ReportOutcome::Passed,
+            Some("passed_with_corrections") => ReportOutcome::PassedWithCorrections,
+            Some("failed") => ReportOutcome::Failed,
+            Some(_) => ReportOutcome::Pending,
+        },
+    )
 }
 
 pub async fn apply(
@@ -123,7 +131,11 @@ pub async fn apply(
     }
     let org = match load_org(state, &b.organization).await {
         Err(AppError::NotFound) => {
-            return Err(invalid("organization", "没有此社会组织", "No such organization"));
+            return Err(invalid(
+                "organization",
+                "没有此社会组织",
+                "No such organization",
+            ));
         }
         r => r?,
     };
@@ -152,7 +164,11 @@ pub async fn apply(
     }
     // Eligibility is judged on the day of the application, with the parameters in force then.
     let today = state.clock.today();
-    let min_years = state.rules.table().await?.years_on(keys::MIN_REGISTERED, today)?;
+    let min_years = state
+        .rules
+        .table()
+        .await?
+        .years_on(keys::MIN_REGISTERED, today)?;
     let standing = crate::credit::standing(state, org.id, today).await?;
     let facts = Facts {
         status: org.status.clone(),
@@ -166,7 +182,10 @@ pub async fn apply(
         } else {
             None
         },
-        last_report: (today.year() - 1, last_report(state, org.id, today.year() - 1).await?),
+        last_report: (
+            today.year() - 1,
+            last_report(state, org.id, today.year() - 1).await?,
+        ),
     };
     let (st, reasons) = match model::eligibility(&facts, today, min_years) {
         Ok(()) => ("eligible", Vec::new()),
@@ -185,7 +204,7 @@ pub async fn apply(
     view(state, a, &org).await
 }
 
-fn sheets(rows: &[store::ScoreRow], inds: &[Indicator]) -> Vec<u32> {
+pub(super) fn sheets(rows: &[store::ScoreRow], inds: &[Indicator]) -> Vec<u32> {
     let mut by: BTreeMap<Uuid, Vec<&store::ScoreRow>> = BTreeMap::new();
     for r in rows {
         by.entry(r.scorer_id).or_default().push(r);
@@ -198,7 +217,7 @@ fn sheets(rows: &[store::ScoreRow], inds: &[Indicator]) -> Vec<u32> {
 
 /// The total of an application: the mean of its complete sheets, rounded down — a band is
 /// reached only by a score that reaches it (a deployment's choice [L], DOMAIN.md §8).
-fn total(sheets: &[u32]) -> Option<u32> {
+pub(super) fn total(sheets: &[u32]) -> Option<u32> {
     (!sheets.is_empty()).then(|| sheets.iter().sum::<u32>() / sheets.len() as u32)
 }
 
@@ -226,9 +245,14 @@ pub async fn view(
     })
 }
 
-pub async fn load_application(state: &AppState, id: &str) -> AppResult<(ApplicationRow, Organization)> {
+pub async fn load_application(
+    state: &AppState,
+    id: &str,
+) -> AppResult<(ApplicationRow, Organization)> {
     let id = Uuid::parse_str(id.trim()).map_err(|_| AppError::NotFound)?;
-    let a = store::application(&state.db, id).await?.ok_or(AppError::NotFound)?;
+    let a = store::application(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let org = load_org(state, &a.organization_id.to_string()).await?;
     Ok((a, org))
 }
@@ -243,7 +267,11 @@ pub struct RoundView {
     pub applications: Vec<EvaluationApplicationView>,
 }
 
-pub async fn round_view(state: &AppState, r: RoundRow, with_applications: bool) -> AppResult<RoundView> {
+pub async fn round_view(
+    state: &AppState,
+    r: RoundRow,
+    with_applications: bool,
+) -> AppResult<RoundView> {
     let mut applications = Vec::new();
     if with_applications {
         for a in store::applications(&state.db, r.id).await? {
@@ -287,7 +315,10 @@ pub async fn draw_panel(state: &AppState, actor: &Actor, round: &RoundRow) -> Ap
         return Err(AppError::conflict(
             "evaluation.too_few_experts",
             format!("可抽取的专家只有 {} 人，少于 {size} 人", candidates.len()),
-            format!("Only {} experts can be drawn, fewer than {size}", candidates.len()),
+            format!(
+                "Only {} experts can be drawn, fewer than {size}",
+                candidates.len()
+            ),
         ));
     }
     let seed = draw::new_seed();
@@ -295,9 +326,24 @@ pub async fn draw_panel(state: &AppState, actor: &Actor, round: &RoundRow) -> Ap
     let drawn = draw::draw(&bytes, &candidates, size);
     let mut sorted = candidates.clone();
     sorted.sort();
-    let panel: Vec<Uuid> = drawn.iter().filter_map(|s| Uuid::parse_str(s).ok()).collect();
-    store::save_draw(&state.db, state.clock.now(), actor, round, &seed, &sorted, today, &panel).await?;
-    let r = store::round(&state.db, round.id).await?.ok_or(AppError::NotFound)?;
+    let panel: Vec<Uuid> = drawn
+        .iter()
+        .filter_map(|s| Uuid::parse_str(s).ok())
+        .collect();
+    store::save_draw(
+        &state.db,
+        state.clock.now(),
+        actor,
+        round,
+        &seed,
+        &sorted,
+        today,
+        &panel,
+    )
+    .await?;
+    let r = store::round(&state.db, round.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     round_view(state, r, true).await
 }
 
@@ -338,9 +384,13 @@ pub async fn enter_scores(
     let inds = model::indicators(&org.org_type).unwrap_or(&[]);
     let mut sheet = Vec::new();
     for i in inds {
-        let p = b
-            .get(i.code)
-            .ok_or_else(|| invalid(i.code, format!("请填写{}得分", i.zh), format!("Enter the score of {}", i.en)))?;
+        let p = b.get(i.code).ok_or_else(|| {
+            invalid(
+                i.code,
+                format!("请填写{}得分", i.zh),
+                format!("Enter the score of {}", i.en),
+            )
+        })?;
         let p = model::check_score(i, p).map_err(|(zh, en)| invalid(i.code, zh, en))?;
         sheet.push((i.code, p));
     }
@@ -358,171 +408,10 @@ pub async fn enter_scores(
         }
     }
     store::save_sheet(&state.db, state.clock.now(), actor, a, user.user_id, &sheet).await?;
-    let a = store::application(&state.db, a.id).await?.ok_or(AppError::NotFound)?;
+    let a = store::application(&state.db, a.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     view(state, a, org).await
-}
-
-/// Decides an application on today's bands (DOMAIN.md §8): the total gives the grade (or none
-/// below 1A); publicity for the working days in force, then in force from the next day; valid
-/// to the corresponding date the validity's years on. The organization's accounts are told.
-pub async fn decide(
-    state: &AppState,
-    actor: &Actor,
-    a: &ApplicationRow,
-    org: &Organization,
-) -> AppResult<EvaluationApplicationView> {
-    if a.state != "eligible" {
-        return Err(AppError::conflict(
-            "evaluation.not_open_for_decision",
-            "该申请不可评定（不符合条件或已评定）",
-            "The application cannot be decided (not eligible, or decided already)",
-        ));
-    }
-    let inds = model::indicators(&org.org_type).unwrap_or(&[]);
-    let score = total(&sheets(&store::scores(&state.db, a.id).await?, inds)).ok_or_else(|| {
-        AppError::conflict("evaluation.no_scores", "尚无完整的评分表", "No complete score sheet yet")
-    })?;
-    let today = state.clock.today();
-    let table = state.rules.table().await?;
-    let bands = Bands::on(&table, today)?;
-    let years = table.years_on(keys::VALIDITY, today)?;
-    let publicity_days = table.working_days_on(keys::PUBLICITY, today)?;
-    let publicity_until = crate::calendar::store::load(&state.db)
-        .await?
-        .add_working_days(today, publicity_days)
-        .map_err(|e| AppError::from_code("decided_on", &e))?;
-    let grade = bands.grade(score).map(|g: Grade| GradeRow {
-        id: Uuid::now_v7(),
-        organization_id: org.id,
-        application_id: a.id,
-        round_id: a.round_id,
-        region_code: a.region_code.clone(),
-        grade: g.key().into(),
-        score: i64::from(score),
-        decided_on: today,
-        publicity_until,
-        in_force_from: publicity_until + Days::new(1),
-        valid_until: model::valid_until(today, years),
-        status: "publicity".into(),
-    });
-    let note = match &grade {
-        Some(g) => (
-            format!("{} 评估结果：{}（{} 分），公示至 {}，公示期间可申请复核", org.name, g.grade, score, publicity_until),
-            format!("{}: evaluated {} ({} points); publicity until {}, when a review may be requested", org.name, g.grade, score, publicity_until),
-        ),
-        None => (
-            format!("{} 评估得分 {} 分，不予评级", org.name, score),
-            format!("{}: {} points, no grade", org.name, score),
-        ),
-    };
-    let recipients = store::organization_accounts(&state.db, org.id)
-        .await?
-        .into_iter()
-        .map(|u| Recipient {
-            region: org.region_code.clone(),
-            roles: &[],
-            user: Some(u),
-            audience: "organization",
-        })
-        .collect();
-    let link = format!("/registry/organizations/{}", org.id);
-    let notice = Notice {
-        kind: "evaluation_decided",
-        object_kind: super::APPLICATION.name,
-        object_id: a.id,
-        topic: "decision",
-        subject: &org.name,
-        link: &link,
-        note,
-        detail: serde_json::json!({"score": score, "grade": grade.as_ref().map(|g| &g.grade)}),
-        recipients,
-    };
-    store::decide(&state.db, state.clock.now(), actor, a, score, grade.as_ref(), &notice).await?;
-    let a = store::application(&state.db, a.id).await?.ok_or(AppError::NotFound)?;
-    view(state, a, org).await
-}
-
-/// A review request (复核) during publicity (DOMAIN.md §8).
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
-pub struct ReviewInput {
-    #[serde(default)]
-    pub reason: String,
-}
-
-pub async fn request_review(state: &AppState, actor: &Actor, grade_id: &str, b: &ReviewInput) -> AppResult<GradeRow> {
-    let id = Uuid::parse_str(grade_id.trim()).map_err(|_| AppError::NotFound)?;
-    let g = store::grade(&state.db, id).await?.ok_or(AppError::NotFound)?;
-    let reason = b.reason.trim();
-    if reason.is_empty() || reason.chars().count() > 2000 {
-        return Err(invalid("reason", "必填，不超过 2000 字", "Required, at most 2000 characters"));
-    }
-    let today = state.clock.today();
-    if g.status != "publicity" || today > g.publicity_until {
-        return Err(AppError::conflict(
-            "evaluation.publicity_over",
-            format!("复核须在公示期内（至 {}）申请", g.publicity_until),
-            format!("A review is requested during publicity (until {})", g.publicity_until),
-        ));
-    }
-    store::insert_review(&state.db, state.clock.now(), actor, &g, today, reason).await?;
-    Ok(g)
-}
-
-/// Puts into force the grades whose publicity ended without a review request, and expires those
-/// past their last day (DOMAIN.md §8), as of today. Idempotent: a grade moves once. Each change
-/// is recorded on the organization, so the register's index follows it. Returns how many moved.
-pub async fn apply_transitions(state: &AppState) -> AppResult<u64> {
-    let today = state.clock.today();
-    let now = state.clock.now();
-    let mut moved = 0;
-    for g in store::due_transitions(&state.db, today).await? {
-        let to = if g.status == "publicity" && today <= g.valid_until {
-            "in_force"
-        } else {
-            "expired"
-        };
-        if store::transition(&state.db, now, &g, to).await? {
-            moved += 1;
-        }
-    }
-    Ok(moved)
-}
-
-/// The organization's grade current on `on`: in force (publicity over) and within its validity;
-/// `None` when it has none or it has expired (DOMAIN.md §8).
-pub async fn grade(state: &AppState, organization_id: Uuid, on: NaiveDate) -> AppResult<Option<GradeRow>> {
-    Ok(store::grades_of(&state.db, organization_id)
-        .await?
-        .into_iter()
-        .filter(|g| matches!(g.status.as_str(), "in_force" | "expired" | "superseded"))
-        .find(|g| model::is_current(g.in_force_from, g.valid_until, on)))
-}
-
-/// An organization's grades as the public reads them: the current one on `as_of` and every
-/// grade decided, publicity included.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct OrganizationGrades {
-    pub organization_id: Uuid,
-    pub uscc: Option<String>,
-    pub name: String,
-    pub as_of: NaiveDate,
-    pub current: Option<GradeRow>,
-    pub grades: Vec<GradeRow>,
-}
-
-pub async fn organization_grades(state: &AppState, org: &Organization, as_of: NaiveDate) -> AppResult<OrganizationGrades> {
-    Ok(OrganizationGrades {
-        organization_id: org.id,
-        uscc: org.uscc.clone(),
-        name: org.name.clone(),
-        as_of,
-        current: grade(state, org.id, as_of).await?,
-        grades: store::grades_of(&state.db, org.id)
-            .await?
-            .into_iter()
-            .filter(|g| g.status != "revoked")
-            .collect(),
-    })
 }
 
 /// The region a listing covers: the officer's own (the public: the province).
@@ -532,3 +421,10 @@ pub fn reader_region(actor: &Actor) -> String {
         .map(|u| crate::platform::region_prefix(&u.region))
         .unwrap_or_else(|| "%".into())
 }
+
+mod grades;
+
+pub use grades::{
+    OrganizationGrades, ReviewInput, apply_transitions, decide, grade, organization_grades,
+    request_review,
+};
