@@ -330,6 +330,15 @@ async fn a_round_gives_a_4a_grade_that_shows_on_the_public_page_and_in_the_regis
         assert_eq!(found["facets"]["grade"]["4A"], 1, "{found}");
         let (_, all) = app.get_as(None, "/api/v1/organizations").await;
         assert_eq!(all["facets"]["grade"], json!({"4A": 1}), "{all}");
+        // The register's page: the grade facet links to the filter, which finds it.
+        let register = crate::page_text(&TestApp::client(), app.url("/register")).await;
+        assert!(register.contains("id=\"facet-grade\""), "{register}");
+        assert!(
+            register.contains("href=\"/register?grade=4A\""),
+            "{register}"
+        );
+        let filtered = crate::page_text(&TestApp::client(), app.url("/register?grade=4A")).await;
+        assert!(filtered.contains("西湖评估协会"), "{filtered}");
         let html = crate::page_text(
             &TestApp::client(),
             app.url(&format!("/registry/organizations/{uscc}")),
