@@ -176,4 +176,16 @@ pub fn routes() -> Routes {
             Access::PUBLIC,
             axum::routing::get(pages::round),
         )
+        .page(
+            "/evaluations/applications/{id}",
+            &["GET"],
+            Access::scoped(SCORERS, Scope::Object(&APPLICATION, "id")),
+            axum::routing::get(pages::application),
+        )
+        .page(
+            "/evaluations/applications/{id}/scores",
+            &["POST"],
+            Access::scoped(SCORERS, Scope::Object(&APPLICATION, "id")),
+            axum::routing::post(pages::scores),
+        )
 }

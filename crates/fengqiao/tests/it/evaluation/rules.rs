@@ -299,3 +299,70 @@ async fn the_demo_has_every_grade_one_expired_an_expert_pool_and_a_round_in_prog
     })
     .await;
 }
+
+/// The score sheet form (pages): a bad value is named by its field with the input kept and
+/// nothing stored; a good sheet is saved and shown.
+#[tokio::test]
+async fn the_score_form_names_the_bad_field_and_keeps_the_input() {
+    each_backend(|app: TestApp| async move {
+        let xihu = app.token("xihu").await;
+        let round = open_round(&app, &xihu).await;
+        let (_, uscc) = org(&app, "表单协会", 750, "2020-03-01").await;
+        let a = apply(&app, &xihu, &round, &uscc).await;
+        let id = a.1["id"].as_str().unwrap().to_string();
+        let url = app.url(&format!("/evaluations/applications/{id}/scores"));
+        let send = |form: Vec<(&'static str, &'static str)>| {
+            TestApp::client()
+                .post(url.clone())
+                .bearer_auth(xihu.clone())
+                .form(&form)
+                .send()
+        };
+        for (form, field) in [
+            (
+                vec![
+                    ("basic", "九十"),
+                    ("governance", "300"),
+                    ("performance", "380"),
+                    ("social", "120"),
+                ],
+                "basic",
+            ),
+            (
+                vec![
+                    ("basic", "90"),
+                    ("governance", "351"),
+                    ("performance", "380"),
+                    ("social", "120"),
+                ],
+                "governance",
+            ),
+        ] {
+            let r = send(form).await.unwrap();
+            assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+            let html = r.text().await.unwrap();
+            assert!(html.contains(&format!("data-field=\"{field}\"")), "{html}");
+            assert!(html.contains("value=\"380\""), "the input is kept: {html}");
+        }
+        assert_eq!(
+            app.scalar("SELECT COUNT(*) FROM evaluation_scores").await,
+            0
+        );
+        let r = send(vec![
+            ("basic", "90"),
+            ("governance", "300"),
+            ("performance", "380"),
+            ("social", "120"),
+        ])
+        .await
+        .unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let (s, page) = app
+            .get_as(Some(&xihu), &format!("/evaluations/applications/{id}"))
+            .await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(page.as_str().unwrap().contains(">890<"), "{page}");
+        app
+    })
+    .await;
+}
