@@ -68,7 +68,14 @@ pub async fn round(
     Path(id): Path<String>,
 ) -> AppResult<Response> {
     let r = service::load_round(&state, &id).await?;
-    let view = service::round_view(&state, r, false).await?;
+    // Officers of the round's region and experts see its applications (the page only shows
+    // them; each application's page has its own access).
+    let reader = ctx
+        .actor
+        .role()
+        .is_some_and(|r| super::SCORERS.contains(&r))
+        && codes::RegionCode::parse(&r.region_code).is_ok_and(|c| ctx.actor.covers(&c));
+    let view = service::round_view(&state, r, reader).await?;
     Ok(render(&RoundPage { ctx, view }))
 }
 

@@ -362,6 +362,16 @@ async fn the_score_form_names_the_bad_field_and_keeps_the_input() {
             .await;
         assert_eq!(s, StatusCode::OK);
         assert!(page.as_str().unwrap().contains(">890<"), "{page}");
+        // The round's page lists its applications for the region's officers, not for the public.
+        let link = format!("/evaluations/applications/{id}");
+        let (_, officer) = app
+            .get_as(Some(&xihu), &format!("/evaluations/rounds/{round}"))
+            .await;
+        assert!(officer.as_str().unwrap().contains(&link), "{officer}");
+        let (_, public) = app
+            .get_as(None, &format!("/evaluations/rounds/{round}"))
+            .await;
+        assert!(!public.as_str().unwrap().contains(&link), "{public}");
         app
     })
     .await;
