@@ -210,6 +210,8 @@ pub struct Facts {
     pub credit_list: Option<&'static str>,
     /// Last year's annual report, and the year.
     pub last_report: (i32, ReportOutcome),
+    /// The day of an administrative penalty decided last year, if any (`credit::penalties_in`).
+    pub penalized_last_year: Option<NaiveDate>,
 }
 
 /// Why an organization is not evaluated, in zh and en, with the DOMAIN.md rule.
@@ -231,8 +233,9 @@ fn refusal(code: &str, zh: String, en: String) -> Refusal {
 /// Eligibility on `on` (the day of the application), DOMAIN.md §8: registered (certificate
 /// held) for at least `min_years` full years — on the corresponding date the years are full
 /// (满, as the platform counts "满…年") —; never graded, or the grade has reached its last day
-/// (届满); last year's annual report submitted and not failed; not on either credit list (the
-/// 2021 rule for national bodies, applied here). Every reason is given, not only the first.
+/// (届满); last year's annual report submitted and not failed; not penalized last year; not on
+/// either credit list (the 2021 rule for national bodies, applied here). Every reason is given,
+/// not only the first.
 pub fn eligibility(f: &Facts, on: NaiveDate, min_years: u32) -> Result<(), Vec<Refusal>> {
     let mut out = Vec::new();
     if f.status != "registered" || indicators(&f.org_type).is_none() {
@@ -293,6 +296,13 @@ pub fn eligibility(f: &Facts, on: NaiveDate, min_years: u32) -> Result<(), Vec<R
             format!("The annual report on {year} failed"),
         )),
         ReportOutcome::Pending | ReportOutcome::Passed | ReportOutcome::PassedWithCorrections => {}
+    }
+    if let Some(on) = f.penalized_last_year {
+        out.push(refusal(
+            "evaluation.penalized",
+            format!("上一年度受到行政处罚（{on}）"),
+            format!("Penalized last year ({on})"),
+        ));
     }
     if out.is_empty() { Ok(()) } else { Err(out) }
 }

@@ -71,6 +71,7 @@ fn eligible_facts() -> Facts {
         grade_valid_until: None,
         credit_list: None,
         last_report: (2025, ReportOutcome::Passed),
+        penalized_last_year: None,
     }
 }
 
@@ -110,8 +111,8 @@ fn a_grade_in_force_bars_a_new_evaluation_until_its_last_day() {
     assert!(eligibility(&f, d("2026-12-02"), 2).is_ok());
 }
 
-/// DOMAIN.md §8: not evaluated if on the 异常名录/严重违法失信名单, or if last year's annual
-/// inspection was missed or failed; every reason given.
+/// DOMAIN.md §8: not evaluated if on the 异常名录/严重违法失信名单, if last year's annual
+/// inspection was missed or failed, or if penalized last year; every reason given.
 #[test]
 fn credit_lists_and_last_years_report_refuse_with_every_reason() {
     let f = Facts {
@@ -142,6 +143,14 @@ fn credit_lists_and_last_years_report_refuse_with_every_reason() {
         };
         assert!(eligibility(&f, d("2026-11-27"), 2).is_ok(), "{ok:?}");
     }
+    let f = Facts {
+        penalized_last_year: Some(d("2025-06-01")),
+        ..eligible_facts()
+    };
+    assert_eq!(
+        codes(eligibility(&f, d("2026-11-27"), 2)),
+        ["evaluation.penalized"]
+    );
     let f = Facts {
         status: "filed".into(),
         org_type: "community_org".into(),

@@ -186,6 +186,10 @@ pub async fn apply(
             today.year() - 1,
             last_report(state, org.id, today.year() - 1).await?,
         ),
+        penalized_last_year: crate::credit::penalties_in(state, org.id, today.year() - 1)
+            .await?
+            .first()
+            .copied(),
     };
     let (st, reasons) = match model::eligibility(&facts, today, min_years) {
         Ok(()) => ("eligible", Vec::new()),

@@ -51,7 +51,8 @@ async fn scores_on_the_band_boundaries() {
 
 /// DOMAIN.md §8 eligibility: registered ≥ 2 full years (registered 2024-11-28: the corresponding
 /// date 2026-11-28 is tomorrow → refused; 2024-11-27 → eligible today), not on the 异常名录, last
-/// year's report not failed — each refused with its reason, stored as refused.
+/// year's report not failed, not penalized last year — each refused with its reason, stored as
+/// refused.
 #[tokio::test]
 async fn ineligible_organizations_are_refused_with_their_reasons() {
     each_backend(|app: TestApp| async move {
@@ -82,10 +83,21 @@ async fn ineligible_organizations_are_refused_with_their_reasons() {
         let r = apply(&app, &xihu, &round, &none).await;
         assert_eq!(r.1["reasons"][0]["code"], "evaluation.report_missing", "{}", r.1);
 
+        // Penalized last year (a warning of 2025-06-01: its listing on the 异常名录 ran out after
+        // six months, the penalty still bars this year's evaluation).
+        let (_, warned) = org(&app, "受罚协会", 725, "2020-03-01").await;
+        let e = post(&app, &xihu, &format!("/api/v1/organizations/{warned}/credit/events"),
+            json!({"kind": "penalty", "penalty_kind": "warning", "occurred_on": "2025-06-01", "document": "西民罚〔2025〕9号"})).await;
+        assert_eq!(e.0, StatusCode::CREATED, "{}", e.1);
+        let p = apply(&app, &xihu, &round, &warned).await;
+        assert_eq!(p.1["state"], "refused");
+        assert_eq!(p.1["reasons"].as_array().unwrap().len(), 1, "{}", p.1);
+        assert_eq!(p.1["reasons"][0]["code"], "evaluation.penalized", "{}", p.1);
+
         // A refused application is not scored or decided.
         let id = r.1["id"].as_str().unwrap();
         assert_problem(&score(&app, &xihu, id, sheet(900)).await, StatusCode::CONFLICT, "evaluation.not_open_for_scores", None);
-        assert_eq!(app.scalar("SELECT COUNT(*) FROM evaluation_applications WHERE state = 'refused'").await, 4);
+        assert_eq!(app.scalar("SELECT COUNT(*) FROM evaluation_applications WHERE state = 'refused'").await, 5);
         app
     })
     .await;
