@@ -6,6 +6,8 @@
 
 #[path = "journeys/credit.rs"]
 mod credit;
+#[path = "journeys/evaluation.rs"]
+mod evaluation;
 
 use std::future::Future;
 use std::pin::Pin;
