@@ -1,33 +1,33 @@
 -- Evaluation grades (社会组织评估, 民政部令第39号; DOMAIN.md §8; issue 9).
--- Kept column-for-column in step with the other backend's 0023.
+-- Kept column-for-column in step with the other backend's 0024.
 
 -- The expert pool (评估专家库): a person, optionally with an account (role expert) to score with.
 CREATE TABLE evaluation_experts (
-    id           UUID PRIMARY KEY,
+    id           BLOB PRIMARY KEY,
     name         TEXT NOT NULL CHECK (name <> ''),
     -- Fields of expertise, free text (e.g. 财务, 法律, 社会工作).
     fields       TEXT NOT NULL DEFAULT '',
     -- The region whose pool he belongs to: he may sit on panels of rounds inside it.
     region_code  TEXT NOT NULL REFERENCES regions (code),
-    user_id      UUID REFERENCES users (id),
-    created_at   TIMESTAMPTZ NOT NULL,
+    user_id      BLOB REFERENCES users (id),
+    created_at   TEXT NOT NULL,
     CONSTRAINT evaluation_experts_user_key UNIQUE (user_id)
 );
 
 -- An expert's ties to organizations (DOMAIN.md §8 recusal): related now (left_on NULL), or left
 -- on a day (recused until 2 full years later, a rule parameter).
 CREATE TABLE evaluation_expert_ties (
-    expert_id        UUID NOT NULL REFERENCES evaluation_experts (id),
-    organization_id  UUID NOT NULL REFERENCES organizations (id),
+    expert_id        BLOB NOT NULL REFERENCES evaluation_experts (id),
+    organization_id  BLOB NOT NULL REFERENCES organizations (id),
     relation         TEXT NOT NULL DEFAULT '',
-    left_on          DATE,
+    left_on          TEXT,
     PRIMARY KEY (expert_id, organization_id)
 );
 
 -- A round (评估批次) of a region's registration authority in a year. The panel's seed is set
 -- once, when the panel is drawn, and published with the round.
 CREATE TABLE evaluation_rounds (
-    id           UUID PRIMARY KEY,
+    id           BLOB PRIMARY KEY,
     region_code  TEXT NOT NULL REFERENCES regions (code),
     year         INTEGER NOT NULL CHECK (year >= 2011),
     title        TEXT NOT NULL CHECK (title <> ''),
@@ -36,65 +36,65 @@ CREATE TABLE evaluation_rounds (
     -- Hex of the seed bytes (platform::draw), and the candidates' ids as drawn from (JSON).
     seed         TEXT,
     candidates   TEXT,
-    drawn_on     DATE,
-    created_by   UUID REFERENCES users (id),
-    created_at   TIMESTAMPTZ NOT NULL,
+    drawn_on     TEXT,
+    created_by   BLOB REFERENCES users (id),
+    created_at   TEXT NOT NULL,
     CONSTRAINT evaluation_rounds_region_year_key UNIQUE (region_code, year)
 );
 
 -- One organization's application in a round; eligibility judged on the day it applies.
 CREATE TABLE evaluation_applications (
-    id               UUID PRIMARY KEY,
-    round_id         UUID NOT NULL REFERENCES evaluation_rounds (id),
-    organization_id  UUID NOT NULL REFERENCES organizations (id),
+    id               BLOB PRIMARY KEY,
+    round_id         BLOB NOT NULL REFERENCES evaluation_rounds (id),
+    organization_id  BLOB NOT NULL REFERENCES organizations (id),
     region_code      TEXT NOT NULL REFERENCES regions (code),
     -- eligible 符合条件 | refused 不予评估 (reasons) | graded 已评定 | not_graded 不予评级
     state            TEXT NOT NULL CHECK (state IN ('eligible', 'refused', 'graded', 'not_graded')),
     -- The refusal reasons as JSON [{code, zh, en}] (empty list when eligible).
     reasons          TEXT NOT NULL DEFAULT '[]',
-    applied_on       DATE NOT NULL,
-    applied_by       UUID REFERENCES users (id),
-    created_at       TIMESTAMPTZ NOT NULL,
+    applied_on       TEXT NOT NULL,
+    applied_by       BLOB REFERENCES users (id),
+    created_at       TEXT NOT NULL,
     CONSTRAINT evaluation_applications_round_org_key UNIQUE (round_id, organization_id)
 );
 
 -- The panel drawn for a round, in drawn order.
 CREATE TABLE evaluation_panel_members (
-    round_id   UUID NOT NULL REFERENCES evaluation_rounds (id),
-    expert_id  UUID NOT NULL REFERENCES evaluation_experts (id),
-    position   BIGINT NOT NULL,
+    round_id   BLOB NOT NULL REFERENCES evaluation_rounds (id),
+    expert_id  BLOB NOT NULL REFERENCES evaluation_experts (id),
+    position   INTEGER NOT NULL,
     PRIMARY KEY (round_id, expert_id),
     CONSTRAINT evaluation_panel_members_position_key UNIQUE (round_id, position)
 );
 
 -- Scores per first-level indicator (evaluation::model::INDICATORS), one sheet per scorer.
 CREATE TABLE evaluation_scores (
-    application_id  UUID NOT NULL REFERENCES evaluation_applications (id),
-    scorer_id       UUID NOT NULL REFERENCES users (id),
+    application_id  BLOB NOT NULL REFERENCES evaluation_applications (id),
+    scorer_id       BLOB NOT NULL REFERENCES users (id),
     indicator       TEXT NOT NULL,
-    points          BIGINT NOT NULL CHECK (points >= 0 AND points <= 1000),
-    entered_at      TIMESTAMPTZ NOT NULL,
+    points          INTEGER NOT NULL CHECK (points >= 0 AND points <= 1000),
+    entered_at      TEXT NOT NULL,
     PRIMARY KEY (application_id, scorer_id, indicator)
 );
 
 -- Grades decided: publicity (公示) from the decision to publicity_until (working days, a rule
 -- parameter), in force from the day after, valid to valid_until (inclusive).
 CREATE TABLE evaluation_grades (
-    id               UUID PRIMARY KEY,
-    organization_id  UUID NOT NULL REFERENCES organizations (id),
-    application_id   UUID NOT NULL REFERENCES evaluation_applications (id),
-    round_id         UUID NOT NULL REFERENCES evaluation_rounds (id),
+    id               BLOB PRIMARY KEY,
+    organization_id  BLOB NOT NULL REFERENCES organizations (id),
+    application_id   BLOB NOT NULL REFERENCES evaluation_applications (id),
+    round_id         BLOB NOT NULL REFERENCES evaluation_rounds (id),
     region_code      TEXT NOT NULL REFERENCES regions (code),
     grade            TEXT NOT NULL CHECK (grade IN ('1A', '2A', '3A', '4A', '5A')),
-    score            BIGINT NOT NULL CHECK (score >= 0 AND score <= 1000),
-    decided_on       DATE NOT NULL,
-    publicity_until  DATE NOT NULL,
-    in_force_from    DATE NOT NULL,
-    valid_until      DATE NOT NULL,
+    score            INTEGER NOT NULL CHECK (score >= 0 AND score <= 1000),
+    decided_on       TEXT NOT NULL,
+    publicity_until  TEXT NOT NULL,
+    in_force_from    TEXT NOT NULL,
+    valid_until      TEXT NOT NULL,
     -- publicity 公示中 | in_force 有效 | expired 已到期 | superseded 已被新等级取代 | revoked 已撤销
     status           TEXT NOT NULL CHECK (status IN ('publicity', 'in_force', 'expired', 'superseded', 'revoked')),
-    decided_by       UUID REFERENCES users (id),
-    decided_at       TIMESTAMPTZ NOT NULL,
+    decided_by       BLOB REFERENCES users (id),
+    decided_at       TEXT NOT NULL,
     -- One grade per application: two officers deciding at once cannot give two.
     CONSTRAINT evaluation_grades_application_key UNIQUE (application_id)
 );
@@ -104,12 +104,12 @@ CREATE INDEX evaluation_grades_status ON evaluation_grades (status, in_force_fro
 
 -- Review requests (复核) during publicity.
 CREATE TABLE evaluation_reviews (
-    id               UUID PRIMARY KEY,
-    grade_id         UUID NOT NULL REFERENCES evaluation_grades (id),
-    requested_on     DATE NOT NULL,
+    id               BLOB PRIMARY KEY,
+    grade_id         BLOB NOT NULL REFERENCES evaluation_grades (id),
+    requested_on     TEXT NOT NULL,
     reason           TEXT NOT NULL CHECK (reason <> ''),
-    requested_by     UUID REFERENCES users (id),
-    created_at       TIMESTAMPTZ NOT NULL,
+    requested_by     BLOB REFERENCES users (id),
+    created_at       TEXT NOT NULL,
     -- One request per grade.
     CONSTRAINT evaluation_reviews_grade_key UNIQUE (grade_id)
 );
