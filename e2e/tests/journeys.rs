@@ -6,6 +6,8 @@
 
 #[path = "journeys/credit.rs"]
 mod credit;
+#[path = "journeys/evaluation.rs"]
+mod evaluation;
 #[path = "journeys/leaders.rs"]
 mod leaders;
 #[path = "journeys/warnings.rs"]
@@ -41,18 +43,22 @@ type JourneyFn = for<'a> fn(&'a Client, &'a str) -> Journey<'a>;
 async fn run(name: &str, journey: JourneyFn) -> anyhow::Result<()> {
     run_with_setup(
         name,
-        async |_| Ok(()),
+        async |_, _| Ok(()),
         async |c: &Client, base: &str, ()| journey(c, base).await,
     )
     .await
 }
 
 /// Runs `journey` once per backend, one browser at a time: a fresh database with the test
-/// regions, a server at the test clock, `setup` on its state (what it returns is handed to the
-/// journey), a new visitor. A failure leaves a screenshot and stops the run.
+/// regions, a server at the test clock, `setup` on its state and clock (what it returns is
+/// handed to the journey: a journey that moves the clock or calls a service keeps clones), a
+/// new visitor. A failure leaves a screenshot and stops the run.
 async fn run_with_setup<T>(
     name: &str,
-    setup: impl AsyncFn(&fengqiao::platform::AppState) -> anyhow::Result<T>,
+    setup: impl AsyncFn(
+        &fengqiao::platform::AppState,
+        &fengqiao::platform::clock::FixedClock,
+    ) -> anyhow::Result<T>,
     journey: impl AsyncFn(&Client, &str, T) -> anyhow::Result<()>,
 ) -> anyhow::Result<()> {
     let _serial = SERIAL.lock().await;
@@ -66,9 +72,9 @@ async fn run_with_setup<T>(
         let tdb = testkit::TestDb::new(backend).await?;
         let result = async {
             testkit::seed(&tdb.db, Some(testkit::TEST_REGIONS)).await?;
-            let (base, state) =
-                testkit::spawn(tdb.db.clone(), Arc::new(testkit::test_clock())).await?;
-            let given = setup(&state).await?;
+            let clock = testkit::test_clock();
+            let (base, state) = testkit::spawn(tdb.db.clone(), Arc::new(clock.clone())).await?;
+            let given = setup(&state, &clock).await?;
             // Cookies belong to the host, not the port: start each journey as a new visitor.
             browser.open(&base, "/healthz").await?;
             browser.forget_cookies().await?;

@@ -21,6 +21,7 @@ pub mod demo;
 pub mod directory;
 pub mod docs;
 pub mod donations;
+pub mod evaluation;
 pub mod modules;
 pub mod platform;
 pub mod regions;

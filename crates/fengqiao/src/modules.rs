@@ -12,6 +12,7 @@ pub static ALL: &[Module] = &[
     crate::charity::MODULE,
     crate::supervision::MODULE,
     crate::credit::MODULE,
+    crate::evaluation::MODULE,
     crate::donations::MODULE,
     crate::transparency::MODULE,
     crate::calendar::MODULE,

@@ -355,3 +355,43 @@ pub async fn legal_representative(
     });
     Ok(person)
 }
+
+/// An open evaluation round of `region` (2026) holding `organization_id`'s eligible application,
+/// written as an officer's enrolment would have left it (for journeys that start at scoring).
+/// Returns the application's id.
+pub async fn evaluation_application(
+    db: &Db,
+    region: &str,
+    organization_id: uuid::Uuid,
+) -> anyhow::Result<uuid::Uuid> {
+    use crate::evaluation::store::{self, ApplicationRow, RoundRow};
+    let now = chrono::Utc::now();
+    let actor = crate::platform::auth::Actor::System;
+    let round = RoundRow {
+        id: uuid::Uuid::now_v7(),
+        region_code: region.to_string(),
+        year: 2026,
+        title: "2026 年度社会组织评估".into(),
+        state: "open".into(),
+        seed: None,
+        candidates: None,
+        drawn_on: None,
+        created_at: now,
+    };
+    store::insert_round(db, now, &actor, &round)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let a = ApplicationRow {
+        id: uuid::Uuid::now_v7(),
+        round_id: round.id,
+        organization_id,
+        region_code: region.to_string(),
+        state: "eligible".into(),
+        reasons: "[]".into(),
+        applied_on: now.date_naive(),
+    };
+    store::insert_application(db, now, &actor, &a)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok(a.id)
+}

@@ -80,7 +80,7 @@ async fn journey(c: &Client, base: &str, uscc: &str) -> anyhow::Result<()> {
 async fn credit_journey() -> anyhow::Result<()> {
     super::run_with_setup(
         "credit_journey",
-        async |state| {
+        async |state, _| {
             let (id, uscc) = testkit::registered_organization(
                 &state.db,
                 ORG,

@@ -115,7 +115,7 @@ async fn journey(c: &Client, base: &str, uscc: &str, person: &str) -> anyhow::Re
 async fn leaders_journey() -> anyhow::Result<()> {
     super::run_with_setup(
         "leaders_journey",
-        async |state| {
+        async |state, _| {
             let (org, uscc) = testkit::registered_organization(
                 &state.db,
                 ORG,

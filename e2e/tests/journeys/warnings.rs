@@ -109,7 +109,7 @@ async fn journey(c: &Client, base: &str) -> anyhow::Result<()> {
 async fn warnings_journey() -> anyhow::Result<()> {
     super::run_with_setup(
         "warnings_journey",
-        async |state| {
+        async |state, _| {
             let org = testkit::TestOrganization {
                 org_type: "foundation".into(),
                 registered_on: Some("2019-06-01".parse()?),

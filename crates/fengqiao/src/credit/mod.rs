@@ -115,3 +115,20 @@ pub fn routes() -> Routes {
             axum::routing::post(pages::record),
         )
 }
+
+/// The days of the administrative penalties (行政处罚) decided against an organization in
+/// `year`, as the evaluation module asks them (DOMAIN.md §8: not evaluated if penalized last
+/// year).
+pub async fn penalties_in(
+    state: &AppState,
+    organization_id: uuid::Uuid,
+    year: i32,
+) -> AppResult<Vec<chrono::NaiveDate>> {
+    use chrono::Datelike;
+    Ok(store::events(&state.db, organization_id)
+        .await?
+        .into_iter()
+        .filter(|e| e.kind == "penalty" && e.occurred_on.year() == year)
+        .map(|e| e.occurred_on)
+        .collect())
+}

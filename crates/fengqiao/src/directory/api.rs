@@ -30,6 +30,8 @@ pub struct OrgItem {
     pub region_code: String,
     /// YYYY-MM-DD
     pub registered_on: Option<String>,
+    /// The evaluation grade in force (1A–5A), if any.
+    pub grade: Option<String>,
 }
 
 impl From<Hit> for OrgItem {
@@ -42,6 +44,7 @@ impl From<Hit> for OrgItem {
             status: h.status,
             region_code: h.region_code,
             registered_on: h.registered_on,
+            grade: h.grade,
         }
     }
 }
@@ -54,6 +57,8 @@ pub struct Facets {
     pub org_type: BTreeMap<String, u64>,
     pub category: BTreeMap<String, u64>,
     pub status: BTreeMap<String, u64>,
+    /// By evaluation grade in force (organizations without one are not counted).
+    pub grade: BTreeMap<String, u64>,
     /// By division one level below the `region` asked for (cities for the province).
     pub region: BTreeMap<String, u64>,
 }
@@ -75,6 +80,7 @@ impl From<SearchResult> for OrgPage {
                 org_type: r.facets.org_type,
                 category: r.facets.category,
                 status: r.facets.status,
+                grade: r.facets.grade,
                 region: r.facets.region,
             },
         }

@@ -43,6 +43,15 @@ pub const STATUSES: &[Choice] = &[
     c("revoked", "撤销", &[]),
 ];
 
+/// Evaluation grades (社会组织评估, DOMAIN.md §8) as the register filters by them.
+pub const GRADES: &[Choice] = &[
+    c("5A", "AAAAA", &["5a"]),
+    c("4A", "AAAA", &["4a"]),
+    c("3A", "AAA", &["3a"]),
+    c("2A", "AA", &["2a"]),
+    c("1A", "A", &["1a"]),
+];
+
 /// The key of `input` in `list` (by key, Chinese name or alias); `None` if unknown.
 pub fn choice(list: &'static [Choice], input: &str) -> Option<&'static str> {
     let s = input.trim();
@@ -93,6 +102,8 @@ pub struct RegisterQuery {
     pub region: Option<String>,
     /// registered | filed | deregistered | revoked
     pub status: Option<String>,
+    /// An evaluation grade in force: 5A | 4A | 3A | 2A | 1A.
+    pub grade: Option<String>,
     /// YYYY-MM-DD, inclusive.
     pub registered_from: Option<String>,
     /// YYYY-MM-DD, inclusive.
@@ -212,6 +223,7 @@ pub fn search_request(q: &RegisterQuery, export: bool) -> AppResult<SearchReques
         org_type: parse_choice("type", TYPES, &q.org_type)?,
         category: parse_choice("category", CATEGORIES, &q.category)?,
         status: parse_choice("status", STATUSES, &q.status)?,
+        grade: parse_choice("grade", GRADES, &q.grade)?,
         region,
         registered_from: from,
         registered_to: to,

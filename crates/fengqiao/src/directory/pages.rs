@@ -65,6 +65,10 @@ impl SearchPage {
     pub fn statuses(&self) -> Vec<&'static str> {
         model::STATUSES.iter().map(|c| c.key).collect()
     }
+
+    pub fn grades(&self) -> Vec<&'static str> {
+        model::GRADES.iter().map(|c| c.key).collect()
+    }
 }
 
 /// `/register?…` with `key` set to `value` (`None`: removed); the page is reset.
@@ -76,6 +80,7 @@ fn href(q: &RegisterQuery, key: &str, value: Option<&str>) -> String {
         "type" => &mut q.org_type,
         "category" => &mut q.category,
         "status" => &mut q.status,
+        "grade" => &mut q.grade,
         "region" => &mut q.region,
         _ => &mut q.page,
     };
@@ -91,6 +96,7 @@ fn query_string(path: &str, q: &RegisterQuery) -> String {
         ("category", &q.category),
         ("region", &q.region),
         ("status", &q.status),
+        ("grade", &q.grade),
         ("registered_from", &q.registered_from),
         ("registered_to", &q.registered_to),
         ("per_page", &q.per_page),
@@ -175,16 +181,23 @@ pub async fn search_page(
         ("type", "type", &result.facets.org_type),
         ("category", "category", &result.facets.category),
         ("status", "status", &result.facets.status),
+        ("grade", "grade", &result.facets.grade),
     ] {
         let current = match key {
             "type" => model::choice(model::TYPES, q.org_type.as_deref().unwrap_or("")),
             "category" => model::choice(model::CATEGORIES, q.category.as_deref().unwrap_or("")),
+            "grade" => model::choice(model::GRADES, q.grade.as_deref().unwrap_or("")),
             _ => model::choice(model::STATUSES, q.status.as_deref().unwrap_or("")),
         };
         let links = counts
             .iter()
             .map(|(v, n)| FacetLink {
-                label: page.ctx.t(&format!("register.{list}.{v}")),
+                // Grades are written alike in both languages (5A … 1A).
+                label: if key == "grade" {
+                    v.clone()
+                } else {
+                    page.ctx.t(&format!("register.{list}.{v}"))
+                },
                 count: *n,
                 href: href(q, key, Some(v)),
                 active: current == Some(v.as_str()),

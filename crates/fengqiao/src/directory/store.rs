@@ -31,6 +31,9 @@ pub struct OrgRow {
     pub registered_on: Option<NaiveDate>,
     pub business_scope: String,
     pub purpose: String,
+    /// The evaluation grade in force (社会组织评估, 1A–5A), if any: the evaluation module
+    /// records each change of it on the organization, so the index follows it.
+    pub grade: Option<String>,
 }
 
 impl OrgRow {
@@ -45,6 +48,7 @@ impl OrgRow {
             status: self.status.clone(),
             region_code: self.region_code.clone(),
             registered_on: self.registered_on,
+            grade: self.grade.clone(),
         }
     }
 }
@@ -65,11 +69,15 @@ pub struct NewOrg {
 }
 
 const COLUMNS: &str = "id, uscc, name, org_type, category, region_code, status, registered_on, business_scope, purpose";
+/// [`COLUMNS`] as read for the index, with the grade in force (at most one per organization,
+/// a unique index of the evaluation module keeps it so).
+const READ_COLUMNS: &str = "id, uscc, name, org_type, category, region_code, status, registered_on, business_scope, purpose, \
+    (SELECT g.grade FROM evaluation_grades g WHERE g.organization_id = organizations.id AND g.status = 'in_force') AS grade";
 
 /// Organizations in id order after `after` (keyset paging for the rebuild).
 pub async fn orgs_after(db: &Db, after: Option<Uuid>, limit: i64) -> AppResult<Vec<OrgRow>> {
     let sql = format!(
-        "SELECT {COLUMNS} FROM organizations WHERE ($1 IS NULL OR id > $1) ORDER BY id LIMIT $2"
+        "SELECT {READ_COLUMNS} FROM organizations WHERE ($1 IS NULL OR id > $1) ORDER BY id LIMIT $2"
     );
     Ok(
         with_db!(db, pool => sqlx::query_as::<_, OrgRow>(sqlx::AssertSqlSafe(sql.clone()))
@@ -89,7 +97,7 @@ pub async fn orgs_by_ids(db: &Db, ids: &[Uuid]) -> AppResult<Vec<OrgRow>> {
     let mut out = Vec::new();
     for chunk in ids.chunks(IN_BATCH) {
         let sql = format!(
-            "SELECT {COLUMNS} FROM organizations WHERE id IN ({})",
+            "SELECT {READ_COLUMNS} FROM organizations WHERE id IN ({})",
             placeholders(chunk.len())
         );
         let rows = with_db!(db, pool => {
@@ -107,7 +115,7 @@ pub async fn orgs_by_usccs(db: &Db, usccs: &[String]) -> AppResult<Vec<OrgRow>> 
     let mut out = Vec::new();
     for chunk in usccs.chunks(IN_BATCH) {
         let sql = format!(
-            "SELECT {COLUMNS} FROM organizations WHERE uscc IN ({})",
+            "SELECT {READ_COLUMNS} FROM organizations WHERE uscc IN ({})",
             placeholders(chunk.len())
         );
         let rows = with_db!(db, pool => {

@@ -7,6 +7,7 @@ pub mod clock;
 pub mod config;
 pub mod db;
 pub mod departments;
+pub mod draw;
 pub mod error;
 pub mod export;
 pub mod extract;

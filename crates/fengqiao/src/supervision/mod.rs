@@ -308,3 +308,19 @@ pub async fn late_reporters(
     }
     Ok(out)
 }
+
+/// The outcome of an organization's annual report on `year`, as the evaluation module asks it
+/// (DOMAIN.md §8: not evaluated if it missed or failed last year's inspection): the status of
+/// the latest submitted version — `None` when none was ever submitted (a draft is no report).
+pub async fn report_status(
+    state: &crate::platform::AppState,
+    organization_id: uuid::Uuid,
+    year: i32,
+) -> crate::platform::AppResult<Option<String>> {
+    let versions = store::versions(&state.db, organization_id, year).await?;
+    Ok(versions
+        .iter()
+        .rev()
+        .find(|r| r.status != "draft")
+        .map(|r| r.status.clone()))
+}

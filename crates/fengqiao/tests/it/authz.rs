@@ -16,6 +16,11 @@ struct CharityRecords {
     annual_report: String,
     /// A warning of the charity (the supervision module's warnings engine).
     warning: String,
+    /// The evaluation module's round of 滨江区, the charity's eligible application in it and a
+    /// grade in publicity.
+    evaluation_round: String,
+    evaluation_application: String,
+    evaluation_grade: String,
 }
 
 /// A record in 滨江区 for each kind of path parameter (`{uscc}`: an organization there, named
@@ -29,7 +34,13 @@ fn fill(
 ) -> String {
     let filing_no: String =
         url::form_urlencoded::byte_serialize(charity.filing_no.as_bytes()).collect();
-    let id = if path.contains("/charity/applications/") {
+    let id = if path.contains("/evaluations/rounds/") {
+        charity.evaluation_round.as_str()
+    } else if path.contains("/evaluations/applications/") {
+        charity.evaluation_application.as_str()
+    } else if path.contains("/evaluations/grades/") {
+        charity.evaluation_grade.as_str()
+    } else if path.contains("/charity/applications/") {
         charity.application.as_str()
     } else if path.contains("/supervision/warnings/") {
         charity.warning.as_str()
@@ -179,6 +190,11 @@ async fn charity_records(app: &TestApp) -> CharityRecords {
     let plan = uuid::Uuid::now_v7();
     let annual_report = uuid::Uuid::now_v7();
     let warning = uuid::Uuid::now_v7();
+    let (round, evaluation, grade) = (
+        uuid::Uuid::now_v7(),
+        uuid::Uuid::now_v7(),
+        uuid::Uuid::now_v7(),
+    );
     let filing_no = "浙民募备[2026]0099".to_string();
     let now = chrono::Utc::now();
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
@@ -202,6 +218,14 @@ async fn charity_records(app: &TestApp) -> CharityRecords {
                          clears_zh, clears_en, source, state, opened_at, last_seen_on) \
                          VALUES ($1, $2, '330108', 'supervision.report_overdue', '2024', 'orange', '{}', '路由巡检', 'walk', '报送', 'submit', 'DOMAIN.md §4', 'open', $3, $4)")
                 .bind(warning).bind(org).bind(now).bind(today).execute(&mut *tx).await?;
+            sqlx::query("INSERT INTO evaluation_rounds (id, region_code, year, title, state, created_at) VALUES ($1, '330108', 2026, '路由巡检评估', 'open', $2)")
+                .bind(round).bind(now).execute(&mut *tx).await?;
+            sqlx::query("INSERT INTO evaluation_applications (id, round_id, organization_id, region_code, state, reasons, applied_on, created_at) \
+                         VALUES ($1, $2, $3, '330108', 'eligible', '[]', $4, $5)")
+                .bind(evaluation).bind(round).bind(org).bind(today).bind(now).execute(&mut *tx).await?;
+            sqlx::query("INSERT INTO evaluation_grades (id, organization_id, application_id, round_id, region_code, grade, score, decided_on, publicity_until, in_force_from, valid_until, status, decided_at) \
+                         VALUES ($1, $2, $3, $4, '330108', '3A', 860, $5, $5, $5, $5, 'publicity', $6)")
+                .bind(grade).bind(org).bind(evaluation).bind(round).bind(today).bind(now).execute(&mut *tx).await?;
         });
         Ok::<(), sqlx::Error>(())
     };
@@ -211,6 +235,9 @@ async fn charity_records(app: &TestApp) -> CharityRecords {
         filing_no,
         annual_report: annual_report.to_string(),
         warning: warning.to_string(),
+        evaluation_round: round.to_string(),
+        evaluation_application: evaluation.to_string(),
+        evaluation_grade: grade.to_string(),
     }
 }
 

@@ -16,6 +16,7 @@ mod departments;
 mod directory;
 mod donations;
 mod durability;
+mod evaluation;
 mod headers;
 mod input;
 mod login_throttle;

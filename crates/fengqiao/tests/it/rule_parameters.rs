@@ -24,6 +24,7 @@ fn keys() -> Vec<RuleKey> {
     all.extend_from_slice(fengqiao::registration::model::rules::PARAMETERS);
     all.extend_from_slice(fengqiao::credit::model::rules::PARAMETERS);
     all.extend_from_slice(fengqiao::supervision::model::rules::PARAMETERS);
+    all.extend_from_slice(fengqiao::evaluation::model::rules::PARAMETERS);
     all
 }
 

@@ -19,6 +19,8 @@ pub struct FacetCounts {
     pub org_type: BTreeMap<String, u64>,
     pub category: BTreeMap<String, u64>,
     pub status: BTreeMap<String, u64>,
+    /// Evaluation grades in force (documents without one are not counted).
+    pub grade: BTreeMap<String, u64>,
     pub region: BTreeMap<String, u64>,
 }
 
@@ -105,6 +107,7 @@ pub struct SegmentTable {
     org_type: StrTable,
     category: StrTable,
     status: StrTable,
+    grade: StrTable,
     /// Region numbers ([`super::region_number`]), 0 when none.
     regions: Vec<u64>,
     /// The region facet by level, made when a query first asks for that level.
@@ -132,6 +135,7 @@ impl SegmentTable {
             org_type: StrTable::read(reader, "type")?,
             category: StrTable::read(reader, "category")?,
             status: StrTable::read(reader, "status")?,
+            grade: StrTable::read(reader, "grade")?,
             regions,
             levels: Default::default(),
         })
@@ -240,6 +244,7 @@ pub struct SegmentFacets {
     org_type: Vec<u64>,
     category: Vec<u64>,
     status: Vec<u64>,
+    grade: Vec<u64>,
     region: Vec<u64>,
 }
 
@@ -253,6 +258,7 @@ impl SegmentFacets {
             (&t.org_type.ords, &mut self.org_type),
             (&t.category.ords, &mut self.category),
             (&t.status.ords, &mut self.status),
+            (&t.grade.ords, &mut self.grade),
         ] {
             if let Some(n) = ords.get(d).and_then(|o| counts.get_mut(*o as usize)) {
                 *n += 1;
@@ -285,6 +291,7 @@ impl Collector for Facets {
             org_type: vec![0; table.org_type.terms.len()],
             category: vec![0; table.category.terms.len()],
             status: vec![0; table.status.terms.len()],
+            grade: vec![0; table.grade.terms.len()],
             region: vec![0; regions.keys.len()],
             regions,
             table,
@@ -303,6 +310,7 @@ impl Collector for Facets {
                 (&mut out.org_type, f.org_type),
                 (&mut out.category, f.category),
                 (&mut out.status, f.status),
+                (&mut out.grade, f.grade),
                 (&mut out.region, f.region),
             ] {
                 for (k, n) in from {
@@ -336,6 +344,7 @@ impl SegmentCollector for SegmentFacets {
         t.org_type.harvest(&self.org_type, &mut out.org_type);
         t.category.harvest(&self.category, &mut out.category);
         t.status.harvest(&self.status, &mut out.status);
+        t.grade.harvest(&self.grade, &mut out.grade);
         for (key, n) in self.regions.keys.iter().zip(&self.region) {
             if *n > 0 {
                 *out.region.entry(key.clone()).or_default() += n;

@@ -32,7 +32,7 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Te
 pub use facets::FacetCounts;
 
 /// Bumped when the schema or the tokenizer changes: an index of another version is rebuilt.
-const SCHEMA_VERSION: u32 = 4;
+const SCHEMA_VERSION: u32 = 5;
 /// Memory of the index writer (one thread: the machines have two cores, shared).
 const WRITER_MEMORY: usize = 64 << 20;
 /// A hit in the name weighs this much more than one in the business scope or purpose.
@@ -59,6 +59,8 @@ pub struct IndexDoc {
     pub status: String,
     pub region_code: String,
     pub registered_on: Option<NaiveDate>,
+    /// An evaluation grade in force (1A–5A), if any.
+    pub grade: Option<String>,
 }
 
 /// One result.
@@ -71,6 +73,7 @@ pub struct Hit {
     pub status: String,
     pub region_code: String,
     pub registered_on: Option<String>,
+    pub grade: Option<String>,
 }
 
 /// A query: free-text terms (all must match) and filters.
@@ -80,6 +83,8 @@ pub struct SearchRequest {
     pub org_type: Option<String>,
     pub category: Option<String>,
     pub status: Option<String>,
+    /// An evaluation grade (1A–5A).
+    pub grade: Option<String>,
     pub region: Option<codes::RegionCode>,
     pub registered_from: Option<NaiveDate>,
     pub registered_to: Option<NaiveDate>,
@@ -103,6 +108,7 @@ struct Fields {
     org_type: Field,
     category: Field,
     status: Field,
+    grade: Field,
     /// Numeric division code, for the region facet.
     region: Field,
     /// The division and every division above it ([`region_terms`]): a region filter is one
@@ -131,6 +137,7 @@ fn schema() -> (Schema, Fields) {
         org_type: b.add_text_field("type", STRING | FAST | STORED),
         category: b.add_text_field("category", STRING | FAST | STORED),
         status: b.add_text_field("status", STRING | FAST | STORED),
+        grade: b.add_text_field("grade", STRING | FAST | STORED),
         region: b.add_u64_field("region", FAST),
         region_path: b.add_text_field("region_path", STRING),
         region_code: b.add_text_field("region_code", STORED),
@@ -457,6 +464,7 @@ impl SearchIndex {
                 status: s(f.status).unwrap_or_default(),
                 region_code: s(f.region_code).unwrap_or_default(),
                 registered_on: s(f.registered_on).filter(|d| !d.is_empty()),
+                grade: s(f.grade).filter(|g| !g.is_empty()),
             });
         }
         Ok(SearchResult {
@@ -491,6 +499,9 @@ fn to_document(f: &Fields, d: &IndexDoc) -> TantivyDocument {
     doc.add_text(f.org_type, &d.org_type);
     doc.add_text(f.category, &d.category);
     doc.add_text(f.status, &d.status);
+    if let Some(g) = &d.grade {
+        doc.add_text(f.grade, g);
+    }
     doc.add_u64(f.region, region_number(&d.region_code));
     for t in region_terms(&d.region_code) {
         doc.add_text(f.region_path, t);
@@ -532,6 +543,7 @@ fn filter_clauses(f: &Fields, req: &SearchRequest) -> Vec<(Occur, Box<dyn Query>
         (f.org_type, &req.org_type),
         (f.category, &req.category),
         (f.status, &req.status),
+        (f.grade, &req.grade),
     ] {
         if let Some(v) = value {
             clauses.push(filter(term_query(field, v)));

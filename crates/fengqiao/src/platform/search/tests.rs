@@ -11,6 +11,7 @@ fn doc(id: &str, uscc: Option<&str>, name: &str, text: &str, region: &str) -> In
         status: "registered".into(),
         region_code: region.into(),
         registered_on: NaiveDate::from_ymd_opt(2020, 1, 1),
+        grade: None,
     }
 }
 

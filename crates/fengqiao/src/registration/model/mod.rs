@@ -501,6 +501,10 @@ pub struct OrganizationView {
     pub credit_status: String,
     /// Governance bodies and terms, party organization, special groups, hub links, tax status.
     pub governance: Governance,
+    /// The evaluation grade current today (社会组织评估, 1A–5A) from the evaluation module, with
+    /// its last day; `None` when it has none or its grade has expired.
+    pub evaluation_grade: Option<String>,
+    pub evaluation_valid_until: Option<NaiveDate>,
 }
 
 /// A public notice of proposed leaders (任职前公示).

@@ -433,11 +433,14 @@ pub async fn notice(state: &AppState, id: Uuid) -> AppResult<PublicityNotice> {
 /// An organization by its USCC, or by its id when it has none (a filed community organization).
 pub async fn organization(state: &AppState, key: &str) -> AppResult<OrganizationView> {
     let org = governance::load_org(state, key).await?;
+    let grade = crate::evaluation::grade(state, org.id, state.clock.today()).await?;
     Ok(OrganizationView {
         governance: governance::governance(state, &org).await?,
         leaders: store::leaders(&state.db, org.id).await?,
         history: store::history(&state.db, org.id).await?,
         credit_status: super::credit_status(state, &org).await?,
+        evaluation_grade: grade.as_ref().map(|g| g.grade.clone()),
+        evaluation_valid_until: grade.map(|g| g.valid_until),
         organization: org,
     })
 }

@@ -1,0 +1,194 @@
+//! The evaluation pages: the rounds, and a round as published (its draw seed, the candidates
+//! drawn from and the panel), so that anyone can re-run the draw; an application with its
+//! score sheet form.
+
+use std::collections::BTreeMap;
+
+use askama::Template;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::Form;
+
+use super::service::{self, EvaluationApplicationView, RoundView, SheetInput};
+use super::store::{self, RoundRow};
+use crate::platform::extract::Path;
+use crate::platform::web::{PageCtx, render};
+use crate::platform::{AppError, AppResult, AppState};
+
+#[derive(Template)]
+#[template(path = "evaluation/rounds.html")]
+pub struct RoundsPage {
+    pub ctx: PageCtx,
+    pub rounds: Vec<RoundRow>,
+}
+
+impl RoundsPage {
+    pub fn state(&self, key: &str) -> String {
+        self.ctx.t(&format!("evaluation.states.{key}"))
+    }
+}
+
+/// Every round, newest first (public).
+pub async fn rounds(State(state): State<AppState>, ctx: PageCtx) -> AppResult<Response> {
+    let rounds = store::rounds(&state.db, "%").await?;
+    Ok(render(&RoundsPage { ctx, rounds }))
+}
+
+#[derive(Template)]
+#[template(path = "evaluation/round.html")]
+pub struct RoundPage {
+    pub ctx: PageCtx,
+    pub view: RoundView,
+}
+
+impl RoundPage {
+    pub fn state(&self, key: &str) -> String {
+        self.ctx.t(&format!("evaluation.states.{key}"))
+    }
+
+    pub fn seed(&self) -> &str {
+        self.view.round.seed.as_deref().unwrap_or("")
+    }
+
+    pub fn candidates(&self) -> Vec<String> {
+        self.view
+            .round
+            .candidates
+            .as_deref()
+            .and_then(|c| serde_json::from_str(c).ok())
+            .unwrap_or_default()
+    }
+}
+
+/// A round as published (public).
+pub async fn round(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    let r = service::load_round(&state, &id).await?;
+    // Officers of the round's region and experts see its applications (the page only shows
+    // them; each application's page has its own access).
+    let reader = ctx
+        .actor
+        .role()
+        .is_some_and(|r| super::SCORERS.contains(&r))
+        && codes::RegionCode::parse(&r.region_code).is_ok_and(|c| ctx.actor.covers(&c));
+    let view = service::round_view(&state, r, reader).await?;
+    Ok(render(&RoundPage { ctx, view }))
+}
+
+#[derive(Template)]
+#[template(path = "evaluation/application.html")]
+pub struct ApplicationPage {
+    pub ctx: PageCtx,
+    pub view: EvaluationApplicationView,
+    pub values: BTreeMap<String, String>,
+    pub error: Option<(String, String)>,
+}
+
+impl ApplicationPage {
+    pub fn value(&self, k: &str) -> String {
+        self.values.get(k).cloned().unwrap_or_default()
+    }
+
+    pub fn bi(&self, zh: &str, en: &str) -> String {
+        match self.ctx.lang {
+            crate::platform::i18n::Lang::Zh => zh.into(),
+            crate::platform::i18n::Lang::En => en.into(),
+        }
+    }
+
+    pub fn state(&self) -> String {
+        self.ctx.t(&format!(
+            "evaluation.app_states.{}",
+            self.view.application.state
+        ))
+    }
+}
+
+async fn application_page(
+    state: &AppState,
+    ctx: PageCtx,
+    id: &str,
+    values: BTreeMap<String, String>,
+    error: Option<(String, String)>,
+) -> AppResult<Response> {
+    let (a, org) = service::load_application(state, id).await?;
+    let view = service::view(state, a, &org).await?;
+    Ok(render(&ApplicationPage {
+        ctx,
+        view,
+        values,
+        error,
+    }))
+}
+
+/// An application: eligibility with its reasons, the indicators, the score and grade, and the
+/// score sheet form (experts on the panel, officers of the region).
+pub async fn application(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    application_page(&state, ctx, &id, BTreeMap::new(), None).await
+}
+
+/// The score sheet form: every error by its field, the input kept.
+pub async fn scores(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    let values: BTreeMap<String, String> =
+        pairs.into_iter().filter(|(k, _)| k != "_csrf").collect();
+    let (a, org) = service::load_application(&state, &id).await?;
+    let mut sheet = SheetInput::default();
+    let mut bad = None;
+    for (k, slot) in [
+        ("basic", &mut sheet.basic),
+        ("governance", &mut sheet.governance),
+        ("performance", &mut sheet.performance),
+        ("social", &mut sheet.social),
+    ] {
+        let v = values.get(k).map(|s| s.trim()).unwrap_or("");
+        if v.is_empty() {
+            continue;
+        }
+        match v.parse::<i64>() {
+            Ok(n) => *slot = Some(n),
+            Err(_) => {
+                bad.get_or_insert(AppError::invalid(
+                    k,
+                    &format!("evaluation.{k}"),
+                    "应为整数分值",
+                    "Must be a whole number of points",
+                ));
+            }
+        }
+    }
+    let result = match bad {
+        Some(e) => Err(e),
+        None => service::enter_scores(&state, &ctx.actor, &a, &org, &sheet).await,
+    };
+    let (status, field, message) = match result {
+        Ok(_) => {
+            return Ok(Redirect::to(&format!("/evaluations/applications/{id}")).into_response());
+        }
+        Err(AppError::Invalid { field, message, .. }) => {
+            (StatusCode::UNPROCESSABLE_ENTITY, field, message)
+        }
+        Err(AppError::Conflict { field, message, .. }) => (
+            StatusCode::CONFLICT,
+            field.unwrap_or_else(|| "basic".into()),
+            message,
+        ),
+        Err(e) => return Err(e),
+    };
+    let msg = message.in_lang(ctx.lang);
+    let mut resp = application_page(&state, ctx, &id, values, Some((field, msg))).await?;
+    *resp.status_mut() = status;
+    Ok(resp)
+}
