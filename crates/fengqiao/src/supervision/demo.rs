@@ -277,14 +277,7 @@ async fn warnings(db: &Db, year: i32, today: NaiveDate) -> AppResult<()> {
             registered_funds_fen: r.registered_funds_fen,
             statements: r.statements,
         };
-        for hit in [
-            reports::net_assets_below_funds(&f),
-            reports::income_source_share(&f, &rr),
-            reports::related_party_share(&f, &rr),
-        ]
-        .into_iter()
-        .flatten()
-        {
+        for hit in reports::report_hits(&f, &rr) {
             hits.push(OrgHit {
                 organization_id: org,
                 region_code: r.region_code.clone(),

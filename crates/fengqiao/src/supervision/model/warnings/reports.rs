@@ -40,6 +40,20 @@ pub struct ReportRules {
     pub related_party_share_permille: i64,
 }
 
+/// Every report-fed rule on one year's report: net assets under registered funds, one income
+/// source over its share, related-party transactions over their share. The one list the runs
+/// and the demo judge a report by.
+pub fn report_hits(f: &ReportFacts, r: &ReportRules) -> Vec<Hit> {
+    [
+        net_assets_below_funds(f),
+        income_source_share(f, r),
+        related_party_share(f, r),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
 /// Net assets at year end under the registered funds (不足: equal passes) — red.
 pub fn net_assets_below_funds(f: &ReportFacts) -> Option<Hit> {
     let funds = f.registered_funds_fen?;
