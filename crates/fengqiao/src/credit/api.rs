@@ -147,13 +147,15 @@ pub struct AsOf {
 }
 
 /// An organization's credit on `as_of`: on which list, since when, why and under which rule,
-/// and every episode and event of its history. Public (credit information is published,
+/// every episode and event of its history, and its evaluation grade; the count of open
+/// supervision warnings for the officers of its region. Public (credit information is published,
 /// 令第60号).
 #[utoipa::path(get, path = "/api/v1/organizations/{uscc}/credit", tag = "credit",
     params(("uscc" = String, Path, description = "统一社会信用代码, or the id of an organization without one"), AsOf),
     responses((status = 200, body = CreditView), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn organization_credit(
     State(state): State<AppState>,
+    actor: Actor,
     Path(uscc): Path<String>,
     Query(q): Query<AsOf>,
 ) -> AppResult<Json<CreditView>> {
@@ -162,7 +164,7 @@ pub async fn organization_credit(
         None => state.clock.today(),
         Some(s) => parse_date("as_of", s)?,
     };
-    Ok(Json(service::credit(&state, &org, as_of).await?))
+    Ok(Json(service::credit(&state, &actor, &org, as_of).await?))
 }
 
 /// Officers of the organization's region record a credit event: a listing by decision (with

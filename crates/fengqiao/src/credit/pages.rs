@@ -117,7 +117,7 @@ async fn organization_page(
     error: Option<(String, String)>,
 ) -> AppResult<Response> {
     let org = load_org(state, &key).await?;
-    let view = service::credit(state, &org, as_of).await?;
+    let view = service::credit(state, &ctx.actor, &org, as_of).await?;
     let officer = ctx.actor.role().is_some_and(is_recorder)
         && codes::RegionCode::parse(&org.region_code).is_ok_and(|r| ctx.actor.covers(&r));
     Ok(render(&OrganizationPage {

@@ -69,16 +69,36 @@ pub struct CreditView {
     /// date already).
     pub history: Vec<Episode>,
     pub events: Vec<CreditEvent>,
+    /// The evaluation grade (社会组织评估, 1A–5A) current on `as_of`, a part of the credit record
+    /// (其他信息, 令第60号; DOMAIN.md §5, §8); `None` without one or once it has expired.
+    pub grade: Option<String>,
+    /// Its last day of validity.
+    pub grade_valid_until: Option<NaiveDate>,
+    /// The supervision warnings open now: shown to the officers and inspectors of the
+    /// organization's region only (`None` for anyone else), as the warnings themselves are.
+    pub open_warnings: Option<i64>,
 }
 
+/// An organization's credit on `as_of`, as `actor` may read it.
 pub async fn credit(
     state: &AppState,
+    actor: &Actor,
     org: &Organization,
     as_of: NaiveDate,
 ) -> AppResult<CreditView> {
     let table = state.rules.table().await?;
     let events = store::events(&state.db, org.id).await?;
     let history = project(&store::to_events(&events)?, &table)?;
+    let grade = crate::evaluation::grade(state, org.id, as_of).await?;
+    let officer = actor.role().is_some_and(|r| {
+        r != crate::platform::auth::Role::OrgAdmin
+            && crate::supervision::WARNING_READERS.contains(&r)
+    }) && codes::RegionCode::parse(&org.region_code).is_ok_and(|r| actor.covers(&r));
+    let open_warnings = if officer {
+        Some(crate::supervision::open_warnings(state, org.id).await?)
+    } else {
+        None
+    };
     Ok(CreditView {
         organization_id: org.id,
         uscc: org.uscc.clone(),
@@ -87,6 +107,9 @@ pub async fn credit(
         standing: Standing::of(&history, as_of),
         history,
         events,
+        grade_valid_until: grade.as_ref().map(|g| g.valid_until),
+        grade: grade.map(|g| g.grade),
+        open_warnings,
     })
 }
 
@@ -269,7 +292,7 @@ pub async fn record(
         check(kind, list, before, occurred_on)
     })
     .await?;
-    credit(state, org, occurred_on).await
+    credit(state, actor, org, occurred_on).await
 }
 
 fn not_listed(list: List) -> AppError {

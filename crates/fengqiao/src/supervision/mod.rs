@@ -246,6 +246,20 @@ pub fn routes() -> Routes {
         .merge(leaders::routes())
 }
 
+/// How many supervision warnings of the organization are open now (the credit record shows
+/// the count to the officers of its region).
+pub async fn open_warnings(state: &AppState, organization_id: uuid::Uuid) -> AppResult<i64> {
+    let target = store::facts::Target {
+        prefix: "%",
+        organization: Some(organization_id),
+    };
+    Ok(store::warnings::known(&state.db, target)
+        .await?
+        .iter()
+        .filter(|w| w.state == "open")
+        .count() as i64)
+}
+
 /// An organization whose annual report on `year` was not submitted by its deadline.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LateReport {

@@ -351,3 +351,34 @@ async fn the_nightly_run_lists_missing_reports_of_the_judged_years_once() {
     })
     .await;
 }
+
+/// The credit record carries the evaluation grade current on the day asked (令第60号's 其他信息;
+/// DOMAIN.md §5, §8) — none here — and the count of open supervision warnings, which only the
+/// officers of the organization's region see: the public and another district's officer get
+/// none.
+#[tokio::test]
+async fn the_record_counts_open_warnings_for_the_regions_officers_only() {
+    each_backend(|app: TestApp| async move {
+        let (_, uscc) = registered_organization(
+            &app.state.db,
+            "西湖区信用记录协会",
+            "330106",
+            531,
+            d("2019-01-01"),
+        )
+        .await
+        .unwrap();
+        let path = format!("/api/v1/organizations/{uscc}/credit");
+        let (s, v) = app.get_as(None, &path).await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        assert!(v["grade"].is_null() && v["open_warnings"].is_null(), "{v}");
+        let xihu = app.token("xihu").await;
+        let (_, v) = app.get_as(Some(&xihu), &path).await;
+        assert_eq!(v["open_warnings"], 0, "{v}");
+        let binjiang = app.token("binjiang").await;
+        let (_, v) = app.get_as(Some(&binjiang), &path).await;
+        assert!(v["open_warnings"].is_null(), "{v}");
+        app
+    })
+    .await;
+}

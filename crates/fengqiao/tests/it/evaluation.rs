@@ -346,6 +346,17 @@ async fn a_round_gives_a_4a_grade_that_shows_on_the_public_page_and_in_the_regis
         .await;
         assert!(html.contains("id=\"evaluation-grade\""), "{html}");
         assert!(html.contains(">4A</a>"), "{html}");
+        // The credit record carries it as well (令第60号's 其他信息), until its last day.
+        let credit = format!("/api/v1/organizations/{uscc}/credit");
+        let (_, c) = app
+            .get_as(None, &format!("{credit}?as_of=2031-11-27"))
+            .await;
+        assert_eq!(c["grade"], "4A", "{c}");
+        assert_eq!(c["grade_valid_until"], "2031-11-27", "{c}");
+        let (_, c) = app
+            .get_as(None, &format!("{credit}?as_of=2031-11-28"))
+            .await;
+        assert!(c["grade"].is_null(), "{c}");
 
         // The day after its last day the grade is history, not current.
         let (_, on_last) = app.get_as(None, &format!("{path}?as_of=2031-11-27")).await;
