@@ -12,6 +12,7 @@ mod charity;
 mod cli;
 mod codes_api;
 mod credit;
+mod csrf;
 mod departments;
 mod directory;
 mod donations;
