@@ -81,12 +81,19 @@ pub async fn login(
     State(state): State<AppState>,
     ctx: PageCtx,
     client: ClientAddr,
+    creds: Credentials,
     jar: CookieJar,
     Form(form): Form<LoginForm>,
 ) -> AppResult<Response> {
     let next = safe_next(form.next.as_deref());
     match super::service::check_login(&state, &client, &form.username, &form.password).await {
         Ok(grant) => {
+            // A new login never keeps the session the browser held: that session ends, and the
+            // new one has a token of the server's making (a cookie planted before the login is
+            // never adopted — session fixation).
+            if let Some(old) = creds.session_token {
+                store::close_session(&state.db, &old).await?;
+            }
             let hours = state.config.session_hours;
             let (token, _) = store::open_session(
                 &state.db,

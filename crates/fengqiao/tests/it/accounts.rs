@@ -528,3 +528,77 @@ async fn the_accounts_page_creates_an_account_and_shows_bad_input_by_the_form() 
     })
     .await;
 }
+
+/// Session fixation (issue 15): a session cookie planted in the browser before the login is
+/// never adopted — the login answers with a token of the server's making, and the planted value
+/// opens nothing; logging in again on a signed-in browser ends the session it held, so a copy
+/// of the old cookie opens nothing either.
+#[tokio::test]
+async fn a_login_never_keeps_a_planted_or_earlier_session() {
+    each_backend(|app: TestApp| async move {
+        let planted = "planted-by-someone-else-0123456789abcdef";
+        let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
+        let url: reqwest::Url = app.base.parse().unwrap();
+        jar.add_cookie_str(&format!("fq_session={planted}; Path=/"), &url);
+        let c = reqwest::Client::builder()
+            .cookie_provider(jar.clone())
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        c.get(app.url("/login")).send().await.unwrap();
+        let token = csrf(&jar, &app.base);
+        let login = |who: &'static str| {
+            c.post(app.url("/login")).form(&[
+                ("_csrf", token.clone()),
+                ("username", who.to_string()),
+                ("password", fengqiao::demo::DEMO_PASSWORD.to_string()),
+            ])
+        };
+        let session_of = |r: &reqwest::Response| {
+            r.headers()
+                .get_all("set-cookie")
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .find_map(|v| v.strip_prefix("fq_session="))
+                .map(|v| v.split(';').next().unwrap().to_string())
+                .expect("a session cookie")
+        };
+        let r = login("xihu").send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let first = session_of(&r);
+        assert_ne!(first, planted, "the planted value is not adopted");
+        let with_cookie = |value: &str| {
+            TestApp::client()
+                .get(app.url("/"))
+                .header("cookie", format!("fq_session={value}"))
+                .send()
+        };
+        let home = with_cookie(planted).await.unwrap().text().await.unwrap();
+        assert!(
+            !home.contains("西湖区局"),
+            "the planted value opens nothing"
+        );
+        let home = with_cookie(&first).await.unwrap().text().await.unwrap();
+        assert!(
+            home.contains("西湖区局"),
+            "the server's token opens the session"
+        );
+
+        let r = login("binjiang").send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let second = session_of(&r);
+        assert_ne!(second, first);
+        let home = with_cookie(&first).await.unwrap().text().await.unwrap();
+        assert!(
+            !home.contains("西湖区局"),
+            "the earlier session ended with the new login"
+        );
+        assert_eq!(
+            app.scalar("SELECT COUNT(*) FROM sessions WHERE kind = 'session'")
+                .await,
+            1
+        );
+        app
+    })
+    .await;
+}
