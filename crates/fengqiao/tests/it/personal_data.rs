@@ -1,12 +1,48 @@
 //! Personal data never shows unmasked (issue 15): with the demo data set loaded, every page and
 //! API answer of every GET route, read by the public and by every demo account, is searched
 //! for the demo's identity numbers, objectors' phones and donors' names in plain text — and so
-//! are the audit log and the event feed. None may appear: views show them masked.
+//! are the audit log, the event feed and every line the server logged meanwhile (at debug, the
+//! platform's and the modules' own events). None may appear: views show them masked.
 
 use fengqiao::demo::ACCOUNTS;
 use reqwest::StatusCode;
 
 use crate::{TestApp, each_backend};
+
+/// Every log line of this test binary from the first call on (one global subscriber: the
+/// in-process servers log through it), at debug for the server's own targets.
+fn captured_logs() -> &'static std::sync::Mutex<Vec<u8>> {
+    static LOGS: std::sync::OnceLock<&'static std::sync::Mutex<Vec<u8>>> =
+        std::sync::OnceLock::new();
+    LOGS.get_or_init(|| {
+        let buf: &'static std::sync::Mutex<Vec<u8>> =
+            Box::leak(Box::new(std::sync::Mutex::new(Vec::new())));
+        let writer = move || Captured(buf);
+        let subscriber = tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::new(
+                "warn,fengqiao=debug,tower_http=debug",
+            ))
+            .with_writer(writer)
+            .with_ansi(false)
+            .finish();
+        // Another test may have installed one first: then this test reads nothing new, and
+        // says so below rather than passing on an empty log.
+        let _ = tracing::subscriber::set_global_default(subscriber);
+        buf
+    })
+}
+
+struct Captured(&'static std::sync::Mutex<Vec<u8>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(b);
+        Ok(b.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
 
 /// Every sealed value of the database, unsealed: what must never be shown.
 async fn plaintexts(app: &TestApp) -> Vec<String> {
@@ -79,6 +115,7 @@ async fn get_paths(app: &TestApp) -> Vec<String> {
 
 #[tokio::test]
 async fn no_page_api_answer_or_audit_row_shows_personal_data_unmasked() {
+    let logs = captured_logs();
     each_backend(|app: TestApp| async move {
         fengqiao::demo::load(
             &app.state.db,
@@ -129,6 +166,16 @@ async fn no_page_api_answer_or_audit_row_shows_personal_data_unmasked() {
             for s in &secrets {
                 assert!(!text.contains(s.as_str()), "stored in plain text: {s:?}");
             }
+        }
+        // Nor does any line the server logged.
+        let logged = String::from_utf8_lossy(&logs.lock().unwrap()).into_owned();
+        assert!(
+            logged.lines().count() > 10,
+            "the server's log lines were captured: {} bytes",
+            logged.len()
+        );
+        for s in &secrets {
+            assert!(!logged.contains(s.as_str()), "logged in plain text: {s:?}");
         }
         app
     })
