@@ -45,7 +45,7 @@ impl std::io::Write for Captured {
 }
 
 /// Every sealed value of the database, unsealed: what must never be shown.
-async fn plaintexts(app: &TestApp) -> Vec<String> {
+pub(crate) async fn plaintexts(app: &TestApp) -> Vec<String> {
     let db = &app.state.db;
     let mut sealed: Vec<Vec<u8>> = Vec::new();
     for sql in [
