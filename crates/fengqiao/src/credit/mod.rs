@@ -47,6 +47,28 @@ pub async fn bar_person(
     .await
 }
 
+/// Records the regulations' 警告 (warning) on the organization as a credit penalty event: the
+/// supervision module's leader action of that kind. A warning puts the organization on the
+/// 活动异常名录 (rule 15(5)), and two within three years on the 严重违法失信名单 (rule 18).
+pub async fn record_warning(
+    state: &AppState,
+    actor: &crate::platform::auth::Actor,
+    org: &crate::registration::model::Organization,
+    decided_on: chrono::NaiveDate,
+    document: &str,
+    facts: &str,
+) -> AppResult<()> {
+    let input = service::EventInput {
+        kind: "penalty".into(),
+        penalty_kind: Some("warning".into()),
+        occurred_on: decided_on.to_string(),
+        document: document.into(),
+        note: facts.chars().take(200).collect(),
+        ..Default::default()
+    };
+    service::record(state, actor, org, &input).await.map(|_| ())
+}
+
 /// Who records credit events and bans: officers of the organization's region (its registering
 /// authority and those above it) and the administrator.
 pub const RECORDERS: &[Role] = &[

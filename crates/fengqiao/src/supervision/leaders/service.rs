@@ -191,6 +191,12 @@ pub async fn record_action(
     let document = text("document", &b.document, true)?;
     let facts = text("facts", &b.facts, true)?;
     let id = Uuid::now_v7();
+    // The regulations' 警告 is a penalty on the organization: the credit module records it
+    // first (rule 15(5), 18), so that the list never waits on this record.
+    if kind == ActionKind::Warning {
+        crate::credit::record_warning(state, actor, org, dates.decided_on, &document, &facts)
+            .await?;
+    }
     if kind == ActionKind::PracticeBan {
         if dates.ban_until.is_none() {
             let years = state

@@ -323,3 +323,29 @@ async fn the_page_keeps_a_refused_form_and_lists_the_measure() {
     })
     .await;
 }
+
+/// DOMAIN.md §3 and rule 15(5): the regulations' 警告 recorded as a leader action is a penalty on
+/// the organization, which is on the 活动异常名录 from the decision's day (the day before, not).
+#[tokio::test]
+async fn a_warning_is_a_penalty_that_lists_the_organization() {
+    each_backend(|app: TestApp| async move {
+        let (_, uscc, person) = organization_with_rep(&app, "西湖区警告协会", 8106).await;
+        let xihu = app.token("xihu").await;
+        let (s, v) = action(&app, &xihu, &uscc, json!({"person_id": person, "kind": "warning",
+            "decided_on": "2026-11-20", "document": "西民社罚〔2026〕4号", "facts": "未按规定换届"}))
+        .await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+        let credit = |on: &'static str| {
+            let path = format!("/api/v1/organizations/{uscc}/credit?as_of={on}");
+            let app = &app;
+            async move { app.get_as(None, &path).await.1 }
+        };
+        let c = credit("2026-11-20").await;
+        assert_eq!(c["abnormal"]["since"], "2026-11-20", "{c}");
+        assert!(c["abnormal"]["causes"][0]["rule"].as_str().unwrap().contains("15(5)"), "{c}");
+        let c = credit("2026-11-19").await;
+        assert!(c["abnormal"].is_null(), "{c}");
+        app
+    })
+    .await;
+}
