@@ -171,6 +171,30 @@ pub fn routes() -> Routes {
             axum::routing::get(pages::rounds),
         )
         .page(
+            "/evaluations",
+            &["POST"],
+            Access::roles(OFFICERS),
+            axum::routing::post(pages::actions::open_round),
+        )
+        .page(
+            "/evaluations/rounds/{id}/applications",
+            &["POST"],
+            Access::roles(APPLICANTS),
+            axum::routing::post(pages::actions::enrol),
+        )
+        .page(
+            "/evaluations/rounds/{id}/draw",
+            &["POST"],
+            Access::scoped(OFFICERS, Scope::Object(&ROUND, "id")),
+            axum::routing::post(pages::actions::draw),
+        )
+        .page(
+            "/evaluations/applications/{id}/decision",
+            &["POST"],
+            Access::scoped(OFFICERS, Scope::Object(&APPLICATION, "id")),
+            axum::routing::post(pages::actions::decide),
+        )
+        .page(
             "/evaluations/rounds/{id}",
             &["GET"],
             Access::PUBLIC,

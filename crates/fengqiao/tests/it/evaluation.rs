@@ -13,6 +13,7 @@ use uuid::Uuid;
 
 use crate::{TestApp, assert_problem, each_backend};
 
+mod forms;
 mod rules;
 
 pub(super) fn d(s: &str) -> NaiveDate {

@@ -10,6 +10,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::Form;
 
+pub mod actions;
+
 use super::service::{self, EvaluationApplicationView, RoundView, SheetInput};
 use super::store::{self, RoundRow};
 use crate::platform::extract::Path;
@@ -21,18 +23,51 @@ use crate::platform::{AppError, AppResult, AppState};
 pub struct RoundsPage {
     pub ctx: PageCtx,
     pub rounds: Vec<RoundRow>,
+    /// An officer who opens rounds: the form shows, his region first in it.
+    pub officer: bool,
+    pub values: BTreeMap<String, String>,
+    pub error: Option<(String, String)>,
 }
 
 impl RoundsPage {
     pub fn state(&self, key: &str) -> String {
         self.ctx.t(&format!("evaluation.states.{key}"))
     }
+    pub fn value(&self, k: &str) -> String {
+        self.values.get(k).cloned().unwrap_or_default()
+    }
 }
 
-/// Every round, newest first (public).
-pub async fn rounds(State(state): State<AppState>, ctx: PageCtx) -> AppResult<Response> {
+fn is_officer(ctx: &PageCtx) -> bool {
+    ctx.actor
+        .role()
+        .is_some_and(|r| super::OFFICERS.contains(&r))
+}
+
+async fn rounds_page(
+    state: &AppState,
+    ctx: PageCtx,
+    mut values: BTreeMap<String, String>,
+    error: Option<(String, String)>,
+) -> AppResult<Response> {
     let rounds = store::rounds(&state.db, "%").await?;
-    Ok(render(&RoundsPage { ctx, rounds }))
+    if let Some(u) = ctx.actor.user() {
+        values
+            .entry("region_code".into())
+            .or_insert_with(|| u.region.to_string());
+    }
+    Ok(render(&RoundsPage {
+        officer: is_officer(&ctx),
+        ctx,
+        rounds,
+        values,
+        error,
+    }))
+}
+
+/// Every round, newest first (public); officers also open one here.
+pub async fn rounds(State(state): State<AppState>, ctx: PageCtx) -> AppResult<Response> {
+    rounds_page(&state, ctx, BTreeMap::new(), None).await
 }
 
 #[derive(Template)]
@@ -40,6 +75,12 @@ pub async fn rounds(State(state): State<AppState>, ctx: PageCtx) -> AppResult<Re
 pub struct RoundPage {
     pub ctx: PageCtx,
     pub view: RoundView,
+    /// An officer of the round's region: enrols organizations and draws the panel.
+    pub officer: bool,
+    /// An organization account: applies for an organization bound to it.
+    pub applicant: bool,
+    pub values: BTreeMap<String, String>,
+    pub error: Option<(String, String)>,
 }
 
 impl RoundPage {
@@ -59,24 +100,46 @@ impl RoundPage {
             .and_then(|c| serde_json::from_str(c).ok())
             .unwrap_or_default()
     }
+
+    pub fn value(&self, k: &str) -> String {
+        self.values.get(k).cloned().unwrap_or_default()
+    }
 }
 
-/// A round as published (public).
+/// A round as published (public); its officers' and applicants' forms.
 pub async fn round(
     State(state): State<AppState>,
     ctx: PageCtx,
     Path(id): Path<String>,
 ) -> AppResult<Response> {
-    let r = service::load_round(&state, &id).await?;
+    round_page(&state, ctx, &id, BTreeMap::new(), None).await
+}
+
+async fn round_page(
+    state: &AppState,
+    ctx: PageCtx,
+    id: &str,
+    values: BTreeMap<String, String>,
+    error: Option<(String, String)>,
+) -> AppResult<Response> {
+    let r = service::load_round(state, id).await?;
     // Officers of the round's region and experts see its applications (the page only shows
     // them; each application's page has its own access).
+    let covers = codes::RegionCode::parse(&r.region_code).is_ok_and(|c| ctx.actor.covers(&c));
     let reader = ctx
         .actor
         .role()
         .is_some_and(|r| super::SCORERS.contains(&r))
-        && codes::RegionCode::parse(&r.region_code).is_ok_and(|c| ctx.actor.covers(&c));
-    let view = service::round_view(&state, r, reader).await?;
-    Ok(render(&RoundPage { ctx, view }))
+        && covers;
+    let view = service::round_view(state, r, reader).await?;
+    Ok(render(&RoundPage {
+        officer: is_officer(&ctx) && covers,
+        applicant: ctx.actor.role() == Some(crate::platform::auth::Role::OrgAdmin),
+        view,
+        values,
+        error,
+        ctx,
+    }))
 }
 
 #[derive(Template)]
@@ -84,6 +147,8 @@ pub async fn round(
 pub struct ApplicationPage {
     pub ctx: PageCtx,
     pub view: EvaluationApplicationView,
+    /// An officer (the route holds him to the application's region): decides it.
+    pub officer: bool,
     pub values: BTreeMap<String, String>,
     pub error: Option<(String, String)>,
 }
@@ -118,6 +183,7 @@ async fn application_page(
     let (a, org) = service::load_application(state, id).await?;
     let view = service::view(state, a, &org).await?;
     Ok(render(&ApplicationPage {
+        officer: is_officer(&ctx),
         ctx,
         view,
         values,
