@@ -5,7 +5,6 @@ use std::collections::BTreeMap;
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::Form;
 use serde::Deserialize;
@@ -150,8 +149,7 @@ pub async fn record(
     Path(key): Path<String>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
-    let values: BTreeMap<String, String> =
-        pairs.into_iter().filter(|(k, _)| k != "_csrf").collect();
+    let values = crate::platform::web::form_values(pairs);
     let get = |k: &str| values.get(k).cloned().unwrap_or_default();
     let opt = |k: &str| Some(get(k)).filter(|v| !v.trim().is_empty());
     let amount = match opt("amount_yuan") {
@@ -177,21 +175,12 @@ pub async fn record(
         note: get("note"),
     };
     let org = load_org(&state, &key).await?;
-    let (status, field, message) = match service::record(&state, &ctx.actor, &org, &body).await {
+    let (status, error) = match service::record(&state, &ctx.actor, &org, &body).await {
         Ok(_) => return Ok(Redirect::to(&format!("/credit/organizations/{key}")).into_response()),
-        Err(AppError::Invalid { field, message, .. }) => {
-            (StatusCode::UNPROCESSABLE_ENTITY, field, message)
-        }
-        Err(AppError::Conflict { field, message, .. }) => (
-            StatusCode::CONFLICT,
-            field.unwrap_or_else(|| "kind".into()),
-            message,
-        ),
-        Err(e) => return Err(e),
+        Err(e) => crate::platform::web::form_refusal(&ctx, e, "kind")?,
     };
     let today = state.clock.today();
-    let msg = message.in_lang(ctx.lang);
-    let mut resp = organization_page(&state, ctx, key, today, values, Some((field, msg))).await?;
+    let mut resp = organization_page(&state, ctx, key, today, values, Some(error)).await?;
     *resp.status_mut() = status;
     Ok(resp)
 }

@@ -335,6 +335,36 @@ pub fn form_error(ctx: &PageCtx, e: &super::AppError) -> (String, String) {
     (p.field.unwrap_or_default(), p.message.in_lang(ctx.lang))
 }
 
+/// A refused form as its page shows it again: a fault of the input (422) or a conflict (409,
+/// at `default_field` when the conflict names none) with its [`form_error`]; any other error
+/// passes on.
+pub fn form_refusal(
+    ctx: &PageCtx,
+    e: super::AppError,
+    default_field: &str,
+) -> Result<(StatusCode, (String, String)), super::AppError> {
+    let status = match &e {
+        super::AppError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+        super::AppError::Conflict { .. } => StatusCode::CONFLICT,
+        _ => return Err(e),
+    };
+    let (field, message) = form_error(ctx, &e);
+    let field = if field.is_empty() {
+        default_field.to_string()
+    } else {
+        field
+    };
+    Ok((status, (field, message)))
+}
+
+/// A posted form's fields by name, without its CSRF token (kept to show the input again).
+pub fn form_values(pairs: Vec<(String, String)>) -> std::collections::BTreeMap<String, String> {
+    pairs
+        .into_iter()
+        .filter(|(k, _)| k != auth::CSRF_FIELD)
+        .collect()
+}
+
 /// The message beside `field` when it is the one at fault.
 pub fn field_message(error: &FormError, field: &str) -> Option<String> {
     error

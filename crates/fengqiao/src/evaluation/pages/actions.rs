@@ -12,33 +12,8 @@ use axum_extra::extract::Form;
 
 use super::super::service::{self, ApplyInput, RoundInput};
 use crate::platform::extract::Path;
-use crate::platform::web::PageCtx;
+use crate::platform::web::{PageCtx, form_refusal, form_values};
 use crate::platform::{AppError, AppResult, AppState};
-
-fn values_of(pairs: Vec<(String, String)>) -> BTreeMap<String, String> {
-    pairs.into_iter().filter(|(k, _)| k != "_csrf").collect()
-}
-
-/// The refusal as (status, field, message in the page's language); other errors pass on.
-fn refusal(
-    ctx: &PageCtx,
-    e: AppError,
-    default_field: &str,
-) -> AppResult<(StatusCode, String, String)> {
-    match e {
-        AppError::Invalid { field, message, .. } => Ok((
-            StatusCode::UNPROCESSABLE_ENTITY,
-            field,
-            message.in_lang(ctx.lang),
-        )),
-        AppError::Conflict { field, message, .. } => Ok((
-            StatusCode::CONFLICT,
-            field.unwrap_or_else(|| default_field.into()),
-            message.in_lang(ctx.lang),
-        )),
-        e => Err(e),
-    }
-}
 
 fn with_status(mut r: Response, status: StatusCode) -> Response {
     *r.status_mut() = status;
@@ -51,7 +26,7 @@ pub async fn open_round(
     ctx: PageCtx,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
-    let values = values_of(pairs);
+    let values = form_values(pairs);
     let get = |k: &str| values.get(k).cloned().unwrap_or_default();
     let year = match get("year").trim() {
         "" => Ok(None),
@@ -78,8 +53,8 @@ pub async fn open_round(
     match result {
         Ok(r) => Ok(Redirect::to(&format!("/evaluations/rounds/{}", r.id)).into_response()),
         Err(e) => {
-            let (status, field, msg) = refusal(&ctx, e, "title")?;
-            let page = super::rounds_page(&state, ctx, values, Some((field, msg))).await?;
+            let (status, error) = form_refusal(&ctx, e, "title")?;
+            let page = super::rounds_page(&state, ctx, values, Some(error)).await?;
             Ok(with_status(page, status))
         }
     }
@@ -92,7 +67,7 @@ pub async fn enrol(
     Path(id): Path<String>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
-    let values = values_of(pairs);
+    let values = form_values(pairs);
     let round = service::load_round(&state, &id).await?;
     let b = ApplyInput {
         organization: values.get("organization").cloned().unwrap_or_default(),
@@ -100,8 +75,8 @@ pub async fn enrol(
     match service::apply(&state, &ctx.actor, &round, &b).await {
         Ok(_) => Ok(Redirect::to(&format!("/evaluations/rounds/{id}")).into_response()),
         Err(e) => {
-            let (status, field, msg) = refusal(&ctx, e, "organization")?;
-            let page = super::round_page(&state, ctx, &id, values, Some((field, msg))).await?;
+            let (status, error) = form_refusal(&ctx, e, "organization")?;
+            let page = super::round_page(&state, ctx, &id, values, Some(error)).await?;
             Ok(with_status(page, status))
         }
     }
@@ -117,9 +92,8 @@ pub async fn draw(
     match service::draw_panel(&state, &ctx.actor, &round).await {
         Ok(_) => Ok(Redirect::to(&format!("/evaluations/rounds/{id}")).into_response()),
         Err(e) => {
-            let (status, field, msg) = refusal(&ctx, e, "draw")?;
-            let page =
-                super::round_page(&state, ctx, &id, BTreeMap::new(), Some((field, msg))).await?;
+            let (status, error) = form_refusal(&ctx, e, "draw")?;
+            let page = super::round_page(&state, ctx, &id, BTreeMap::new(), Some(error)).await?;
             Ok(with_status(page, status))
         }
     }
@@ -135,10 +109,9 @@ pub async fn decide(
     match service::decide(&state, &ctx.actor, &a, &org).await {
         Ok(_) => Ok(Redirect::to(&format!("/evaluations/applications/{id}")).into_response()),
         Err(e) => {
-            let (status, field, msg) = refusal(&ctx, e, "decision")?;
+            let (status, error) = form_refusal(&ctx, e, "decision")?;
             let page =
-                super::application_page(&state, ctx, &id, BTreeMap::new(), Some((field, msg)))
-                    .await?;
+                super::application_page(&state, ctx, &id, BTreeMap::new(), Some(error)).await?;
             Ok(with_status(page, status))
         }
     }

@@ -6,7 +6,6 @@ use std::collections::BTreeMap;
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::Form;
 
@@ -208,8 +207,7 @@ pub async fn scores(
     Path(id): Path<String>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
-    let values: BTreeMap<String, String> =
-        pairs.into_iter().filter(|(k, _)| k != "_csrf").collect();
+    let values = crate::platform::web::form_values(pairs);
     let (a, org) = service::load_application(&state, &id).await?;
     let mut sheet = SheetInput::default();
     let mut bad = None;
@@ -239,22 +237,13 @@ pub async fn scores(
         Some(e) => Err(e),
         None => service::enter_scores(&state, &ctx.actor, &a, &org, &sheet).await,
     };
-    let (status, field, message) = match result {
+    let (status, error) = match result {
         Ok(_) => {
             return Ok(Redirect::to(&format!("/evaluations/applications/{id}")).into_response());
         }
-        Err(AppError::Invalid { field, message, .. }) => {
-            (StatusCode::UNPROCESSABLE_ENTITY, field, message)
-        }
-        Err(AppError::Conflict { field, message, .. }) => (
-            StatusCode::CONFLICT,
-            field.unwrap_or_else(|| "basic".into()),
-            message,
-        ),
-        Err(e) => return Err(e),
+        Err(e) => crate::platform::web::form_refusal(&ctx, e, "basic")?,
     };
-    let msg = message.in_lang(ctx.lang);
-    let mut resp = application_page(&state, ctx, &id, values, Some((field, msg))).await?;
+    let mut resp = application_page(&state, ctx, &id, values, Some(error)).await?;
     *resp.status_mut() = status;
     Ok(resp)
 }

@@ -7,7 +7,6 @@ use std::collections::BTreeMap;
 
 use askama::Template;
 use axum::extract::{Multipart, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::Form;
 
@@ -16,7 +15,7 @@ use super::store::AUDIT_FILES;
 use crate::platform::auth::Role;
 use crate::platform::extract::{Path, parse_id};
 use crate::platform::files::{self, DOCUMENTS};
-use crate::platform::web::{PageCtx, render};
+use crate::platform::web::{PageCtx, form_refusal, form_values, render};
 use crate::platform::{AppError, AppResult, AppState};
 use crate::registration::service::governance::load_org;
 
@@ -99,29 +98,18 @@ async fn answer(
     (form, values): (&str, BTreeMap<String, String>),
     result: AppResult<()>,
 ) -> AppResult<Response> {
-    let (status, field, message) = match result {
+    let (status, error) = match result {
         Ok(()) => {
             return Ok(
                 Redirect::to(&format!("/supervision/organizations/{key}/leadership"))
                     .into_response(),
             );
         }
-        Err(AppError::Invalid { field, message, .. }) => {
-            (StatusCode::UNPROCESSABLE_ENTITY, field, message)
-        }
-        Err(AppError::Conflict { field, message, .. }) => {
-            (StatusCode::CONFLICT, field.unwrap_or_default(), message)
-        }
-        Err(e) => return Err(e),
+        Err(e) => form_refusal(&ctx, e, "")?,
     };
-    let msg = message.in_lang(ctx.lang);
-    let mut resp = page(state, ctx, key, (form, values, Some((field, msg)))).await?;
+    let mut resp = page(state, ctx, key, (form, values, Some(error))).await?;
     *resp.status_mut() = status;
     Ok(resp)
-}
-
-fn values_of(pairs: Vec<(String, String)>) -> BTreeMap<String, String> {
-    pairs.into_iter().filter(|(k, _)| k != "_csrf").collect()
 }
 
 fn get(values: &BTreeMap<String, String>, k: &str) -> String {
@@ -134,7 +122,7 @@ pub async fn record_action(
     Path(key): Path<String>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
-    let values = values_of(pairs);
+    let values = form_values(pairs);
     let b = NewAction {
         person_id: get(&values, "person_id"),
         kind: get(&values, "kind"),
@@ -157,7 +145,7 @@ pub async fn close_action(
     Path((key, id)): Path<(String, String)>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
-    let values = values_of(pairs);
+    let values = form_values(pairs);
     let b = FollowUp {
         follow_up: get(&values, "follow_up"),
         done_on: get(&values, "done_on"),
@@ -174,7 +162,7 @@ pub async fn record_duty_report(
     Path(key): Path<String>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
-    let values = values_of(pairs);
+    let values = form_values(pairs);
     let year = get(&values, "year");
     let org = load_org(&state, &key).await?;
     let r = match year.trim().parse::<i32>() {
