@@ -249,15 +249,7 @@ pub fn routes() -> Routes {
 /// How many supervision warnings of the organization are open now (the credit record shows
 /// the count to the officers of its region).
 pub async fn open_warnings(state: &AppState, organization_id: uuid::Uuid) -> AppResult<i64> {
-    let target = store::facts::Target {
-        prefix: "%",
-        organization: Some(organization_id),
-    };
-    Ok(store::warnings::known(&state.db, target)
-        .await?
-        .iter()
-        .filter(|w| w.state == "open")
-        .count() as i64)
+    store::warnings::open_count(&state.db, organization_id).await
 }
 
 /// An organization whose annual report on `year` was not submitted by its deadline.

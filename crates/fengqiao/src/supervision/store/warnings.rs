@@ -34,6 +34,13 @@ pub async fn known(db: &Db, t: Target<'_>) -> AppResult<Vec<Known>> {
         .bind(t.prefix).bind(t.organization).fetch_all(pool).await?))
 }
 
+/// How many warnings of one organization are open.
+pub async fn open_count(db: &Db, organization_id: Uuid) -> AppResult<i64> {
+    Ok(with_db!(db, pool => sqlx::query_scalar::<_, i64>(
+        "SELECT COUNT(*) FROM supervision_warnings WHERE organization_id = $1 AND state = 'open'")
+        .bind(organization_id).fetch_one(pool).await?))
+}
+
 /// The officers of a region, told of a warning.
 pub const TOLD: &[crate::platform::auth::Role] = super::super::DECIDERS;
 
